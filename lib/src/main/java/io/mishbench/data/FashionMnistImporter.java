@@ -1,0 +1,141 @@
+package io.mishbench.data;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns the Fashion-MNIST IDX files (as Debian's {@code dataset-fashion-mnist} installs them under
+ * /usr/share/datasets/fashion-mnist, gzipped or not) into an ImageNet-style folder of PNGs:
+ * {@code train/<class>/<n>.png} from the 60,000 training images and {@code val/<class>/<n>.png} from
+ * the 10,000 test images. Class folders are numbered so their sorted order is Fashion-MNIST's label
+ * order.
+ */
+public final class FashionMnistImporter {
+
+  /** Folder names of the ten classes, in label order. */
+  public static final List<String> CLASSES =
+      List.of("0-tshirt-top", "1-trouser", "2-pullover", "3-dress", "4-coat", "5-sandal", "6-shirt", "7-sneaker",
+          "8-bag", "9-ankle-boot");
+
+  private static final int IMAGES_MAGIC = 2051;
+  private static final int LABELS_MAGIC = 2049;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private FashionMnistImporter() {}
+
+  /**
+   * What to import.
+   *
+   * @param idxDir folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]
+   * @param output folder to create the ImageNet-style tree in
+   * @param trainPerClass at most this many training images per class (0: all)
+   * @param valPerClass at most this many validation images per class (0: all)
+   */
+  public record Options(Path idxDir, Path output, int trainPerClass, int valPerClass) {
+    public Options {
+      if (trainPerClass < 0 || valPerClass < 0) {
+        throw new IllegalArgumentException(
+            "per-class limits must be >= 0 (0 = all), got " + trainPerClass + " and " + valPerClass);
+      }
+    }
+  }
+
+  /** Counts written per split. */
+  public record Result(int train, int val) {}
+
+  /** Imports; fails with an IllegalArgumentException naming a missing or malformed file. */
+  public static Result importTo(Options o) throws IOException {
+    if (!Files.isDirectory(o.idxDir())) {
+      throw new IllegalArgumentException("Fashion-MNIST folder does not exist: " + o.idxDir());
+    }
+    int train = convert(o.idxDir(), "train", o.output().resolve("train"), o.trainPerClass());
+    int val = convert(o.idxDir(), "t10k", o.output().resolve("val"), o.valPerClass());
+    return new Result(train, val);
+  }
+
+  private static int convert(Path dir, String prefix, Path out, int perClassLimit) throws IOException {
+    byte[][] images = readImages(locate(dir, prefix + "-images-idx3-ubyte"));
+    byte[] labels = readLabels(locate(dir, prefix + "-labels-idx1-ubyte"));
+    if (images.length != labels.length) {
+      throw new IllegalArgumentException(
+          prefix + ": " + images.length + " images but " + labels.length + " labels in " + dir);
+    }
+    for (String c : CLASSES) {
+      Files.createDirectories(out.resolve(c));
+    }
+    int[] perClass = new int[CLASSES.size()];
+    int written = 0;
+    for (int i = 0; i < images.length; i++) {
+      int label = labels[i] & 0xFF;
+      if (label >= CLASSES.size()) {
+        throw new IllegalArgumentException(prefix + ": label " + label + " of image " + i + " is not in 0..9");
+      }
+      if (perClassLimit > 0 && perClass[label] >= perClassLimit) {
+        continue;
+      }
+      BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+      img.getRaster().setDataElements(0, 0, 28, 28, images[i]);
+      ImageIO.write(img, "png", out.resolve(CLASSES.get(label)).resolve(String.format("%05d.png", i)).toFile());
+      perClass[label]++;
+      written++;
+    }
+    return written;
+  }
+
+  private static Path locate(Path dir, String base) {
+    for (String name : List.of(base + ".gz", base)) {
+      if (Files.isRegularFile(dir.resolve(name))) {
+        return dir.resolve(name);
+      }
+    }
+    throw new IllegalArgumentException("missing Fashion-MNIST file " + base + "[.gz] in " + dir);
+  }
+
+  private static DataInputStream open(Path p) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
+    return new DataInputStream(p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
+  }
+
+  private static byte[][] readImages(Path p) throws IOException {
+    try (DataInputStream in = open(p)) {
+      int magic = in.readInt();
+      if (magic != IMAGES_MAGIC) {
+        throw new IllegalArgumentException(p + " is not an IDX image file (magic " + magic + ", expected 2051)");
+      }
+      int n = in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      if (rows != 28 || cols != 28 || n < 0) {
+        throw new IllegalArgumentException(p + ": expected 28x28 images, got " + n + " of " + rows + "x" + cols);
+      }
+      byte[][] images = new byte[n][28 * 28];
+      for (byte[] img : images) {
+        in.readFully(img);
+      }
+      return images;
+    }
+  }
+
+  private static byte[] readLabels(Path p) throws IOException {
+    try (DataInputStream in = open(p)) {
+      int magic = in.readInt();
+      if (magic != LABELS_MAGIC) {
+        throw new IllegalArgumentException(p + " is not an IDX label file (magic " + magic + ", expected 2049)");
+      }
+      byte[] labels = new byte[in.readInt()];
+      in.readFully(labels);
+      return labels;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.mishbench.data;
+
+import io.mishbench.data.ImageFolderScanner.Skipped;
+import java.util.List;
+
+/**
+ * What {@code prepare} produced: written last, atomically, as {@code manifest.json} in the prepared
+ * dataset's folder. A folder without it is not a prepared dataset.
+ *
+ * @param version format version, {@link #FORMAT_VERSION}
+ * @param source the dataset URI it was prepared from
+ * @param resolution image height and width in pixels
+ * @param channels 1 (grey) or 3 (RGB)
+ * @param classes class names; a label is an index into this list
+ * @param train the training split
+ * @param val the validation split
+ * @param skipped every file left out, with its reason
+ * @param createdAt ISO-8601 instant
+ */
+public record Manifest(
+    int version,
+    String source,
+    int resolution,
+    int channels,
+    List<String> classes,
+    Split train,
+    Split val,
+    List<Skipped> skipped,
+    String createdAt) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String FILE_NAME = "manifest.json";
+
+  /**
+   * One split.
+   *
+   * @param count images in it
+   * @param perClass images per class index
+   * @param shards its shard files, relative to the dataset folder
+   */
+  public record Split(long count, List<Long> perClass, List<Shard> shards) {}
+
+  /** One shard file and the number of images in it. */
+  public record Shard(String file, int count) {}
+}

@@ -1,0 +1,8 @@
+/**
+ * Datasets: the ImageNet-style folder reader over any Hadoop FileSystem, decoding and resizing, the
+ * shard format and its manifest, the Spark prepare step, executor-side minibatch assembly, the
+ * Fashion-MNIST importer and the generated dataset.
+ *
+ * <p>Training and evaluation do not live here; they consume {@link io.mishbench.data.PreparedDataset}.
+ */
+package io.mishbench.data;

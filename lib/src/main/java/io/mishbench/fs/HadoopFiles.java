@@ -1,0 +1,87 @@
+package io.mishbench.fs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Path resolution, JSON and atomic writes on any Hadoop FileSystem. */
+public final class HadoopFiles {
+
+  /** The JSON mapper used for every file mishbench writes (manifest, run records). */
+  public static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
+
+  private HadoopFiles() {}
+
+  /**
+   * Turns a user-given location into a URI: {@code hdfs://}, {@code s3a://}, {@code file:} URIs are
+   * kept; a plain path is made absolute against the working directory as a {@code file:} URI.
+   */
+  public static URI resolve(String location) {
+    if (location == null || location.isBlank()) {
+      throw new IllegalArgumentException("path is empty");
+    }
+    String s = location.trim();
+    if (s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || s.startsWith("file:")) {
+      return URI.create(s);
+    }
+    return Paths.get(s).toAbsolutePath().normalize().toUri();
+  }
+
+  /** The FileSystem holding {@code uri}. */
+  public static FileSystem fs(URI uri, Configuration conf) throws IOException {
+    return FileSystem.get(uri, conf);
+  }
+
+  /** A child of a folder URI. */
+  public static URI child(URI parent, String name) {
+    return new Path(new Path(parent), name).toUri();
+  }
+
+  /**
+   * Writes {@code bytes} to {@code target} atomically: readers see the old file or the whole new
+   * one, never a part (write to a hidden sibling, then rename over the target).
+   */
+  public static void writeAtomically(URI target, byte[] bytes, Configuration conf) throws IOException {
+    Path path = new Path(target);
+    FileSystem fs = fs(target, conf);
+    Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(bytes);
+    }
+    if (fs.exists(path) && !fs.delete(path, false)) {
+      fs.delete(tmp, false);
+      throw new IOException("cannot replace " + target);
+    }
+    if (!fs.rename(tmp, path)) {
+      fs.delete(tmp, false);
+      throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  /** Writes {@code value} as indented JSON, atomically. */
+  public static void writeJson(URI target, Object value, Configuration conf) throws IOException {
+    writeAtomically(target, JSON.writeValueAsBytes(value), conf);
+  }
+
+  /** Writes UTF-8 text, atomically. */
+  public static void writeText(URI target, String text, Configuration conf) throws IOException {
+    writeAtomically(target, text.getBytes(StandardCharsets.UTF_8), conf);
+  }
+
+  /** Reads a JSON file into {@code type}. */
+  public static <T> T readJson(URI source, Class<T> type, Configuration conf) throws IOException {
+    try (InputStream in = fs(source, conf).open(new Path(source))) {
+      return JSON.readValue(in, type);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Hadoop FileSystem helpers shared by the data pipeline and the results store: resolving
+ * user-given paths to URIs, and atomic writes (write aside, then rename) of small JSON and text files.
+ *
+ * <p>Nothing here knows about datasets, models or runs.
+ */
+package io.mishbench.fs;

@@ -1,0 +1,94 @@
+package io.mishbench.results;
+
+import io.mishbench.fs.HadoopFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The results store: {@code <root>/runs/<runId>/run.json}, each written atomically, on any Hadoop
+ * FileSystem. Model files go beside run.json.
+ */
+public final class ResultsStore {
+
+  private static final Logger log = LoggerFactory.getLogger(ResultsStore.class);
+  public static final String RUN_FILE = "run.json";
+
+  private final URI root;
+  private final Configuration conf;
+
+  public ResultsStore(URI root, Configuration conf) {
+    this.root = root;
+    this.conf = conf;
+  }
+
+  public URI root() {
+    return root;
+  }
+
+  /** The folder of one run. */
+  public URI runDir(String runId) {
+    return HadoopFiles.child(HadoopFiles.child(root, "runs"), runId);
+  }
+
+  /** Writes (replaces) a run's record atomically. */
+  public void write(RunResult r) {
+    URI target = HadoopFiles.child(runDir(r.runId()), RUN_FILE);
+    try {
+      HadoopFiles.fs(target, conf).mkdirs(new Path(runDir(r.runId())));
+      HadoopFiles.writeJson(target, r, conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The record of {@code runId}, if it exists. */
+  public Optional<RunResult> read(String runId) {
+    URI file = HadoopFiles.child(runDir(runId), RUN_FILE);
+    try {
+      if (!HadoopFiles.fs(file, conf).exists(new Path(file))) {
+        return Optional.empty();
+      }
+      return Optional.of(HadoopFiles.readJson(file, RunResult.class, conf));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every readable run record, sorted by run id; unreadable ones are logged and left out. */
+  public List<RunResult> list() {
+    Path runs = new Path(HadoopFiles.child(root, "runs"));
+    List<RunResult> out = new ArrayList<>();
+    try {
+      FileSystem fs = HadoopFiles.fs(root, conf);
+      if (!fs.exists(runs)) {
+        return out;
+      }
+      for (FileStatus st : fs.listStatus(runs)) {
+        Path file = new Path(st.getPath(), RUN_FILE);
+        if (!st.isDirectory() || !fs.exists(file)) {
+          continue;
+        }
+        try {
+          out.add(HadoopFiles.readJson(file.toUri(), RunResult.class, conf));
+        } catch (IOException e) {
+          log.warn("skipping unreadable run record {}: {}", file, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + runs + ": " + e.getMessage(), e);
+    }
+    out.sort(Comparator.comparing(RunResult::runId));
+    return out;
+  }
+}

@@ -1,0 +1,25 @@
+package io.mishbench.train;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.nd4j.common.primitives.AtomicDouble;
+import org.nd4j.kryo.Nd4jSerializer;
+import org.nd4j.kryo.primitives.AtomicDoubleSerializer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Registers ND4J's own array serializer with Spark's Kryo.
+ *
+ * <p>dl4j-spark 1.0.0-M2 ships an {@code org.nd4j.kryo.Nd4jRegistrator}, but it calls
+ * de.javakaffee kryo-serializers, whose Kryo 4.0.0 clashes with the kryo-shaded that Spark 3.5
+ * ships; this registrator does the ND4J part only. The array class is the active backend's
+ * (CPU or CUDA), so the same setting works on both.
+ */
+public final class Nd4jKryoRegistrator implements KryoRegistrator {
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(Nd4j.getBackend().getNDArrayClass(), new Nd4jSerializer());
+    kryo.register(AtomicDouble.class, new AtomicDoubleSerializer());
+  }
+}

@@ -1,0 +1,32 @@
+package io.mishbench.train;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The Spark settings every mishbench job needs, applied only where the user (spark-submit, conf
+ * files) did not set them. The master is never set here: spark-submit or {@code spark.master} does.
+ */
+public final class SparkSetup {
+
+  private SparkSetup() {}
+
+  /** mishbench's defaults on top of {@code conf}. */
+  public static SparkConf withDefaults(SparkConf conf) {
+    return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
+        // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m
+        .setIfMissing("spark.kryoserializer.buffer.max", "1024m")
+        .setIfMissing("spark.ui.showConsoleProgress", "false");
+  }
+
+  /** A context for {@code appName} with {@link #withDefaults}. */
+  public static JavaSparkContext context(String appName) {
+    SparkConf conf = withDefaults(new SparkConf().setAppName(appName));
+    if (!conf.contains("spark.master")) {
+      throw new IllegalStateException(
+          "spark.master is not set: run through submit-scripts/mishbench or spark-submit (--master)");
+    }
+    return new JavaSparkContext(conf);
+  }
+}
