@@ -1,6 +1,7 @@
 package io.mishbench.train;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.nd4j.common.primitives.AtomicDouble;
 import org.nd4j.kryo.Nd4jSerializer;
@@ -13,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>dl4j-spark 1.0.0-M2 ships an {@code org.nd4j.kryo.Nd4jRegistrator}, but it calls
  * de.javakaffee kryo-serializers, whose Kryo 4.0.0 clashes with the kryo-shaded that Spark 3.5
  * ships; this registrator does the ND4J part only. The array class is the active backend's
- * (CPU or CUDA), so the same setting works on both.
+ * (CPU or CUDA), so the same setting works on both. Java records (mishbench's task descriptions) go
+ * through Java serialization, which Kryo 4 cannot do for them itself.
  */
 public final class Nd4jKryoRegistrator implements KryoRegistrator {
 
@@ -21,5 +23,7 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     kryo.register(Nd4j.getBackend().getNDArrayClass(), new Nd4jSerializer());
     kryo.register(AtomicDouble.class, new AtomicDoubleSerializer());
+    // Kryo 4's FieldSerializer cannot build Java records; they are Serializable, so use that
+    kryo.addDefaultSerializer(Record.class, JavaSerializer.class);
   }
 }

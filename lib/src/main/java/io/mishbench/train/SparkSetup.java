@@ -11,8 +11,20 @@ public final class SparkSetup {
 
   private SparkSetup() {}
 
+  /** DL4J's training statistics take time from NTP servers by default: use the local clock. */
+  static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+
+  static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+
   /** mishbench's defaults on top of {@code conf}. */
   public static SparkConf withDefaults(SparkConf conf) {
+    if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+      System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
+    }
+    String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOpts.contains(TIME_SOURCE_PROPERTY)) {
+      conf.set("spark.executor.extraJavaOptions", (executorOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim());
+    }
     return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
         // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m

@@ -30,6 +30,8 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -115,8 +117,9 @@ public final class SparkTrainer {
               .rngSeed(cell.seed())
               .build();
       SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
+      sparkNet.setCollectTrainingStats(true);
       for (int epoch = 1; epoch <= t.epochs(); epoch++) {
-        int roundsBefore = tm.getIterationCount();
+        int roundsBefore = averagingRounds(sparkNet);
         long start = System.nanoTime();
         var train = ShardBatches.of(sc, ds, "train", t.batchSizePerWorker(), true, cell.seed(), epoch);
         sparkNet.fit(train);
@@ -124,7 +127,7 @@ public final class SparkTrainer {
         Evaluation eval = evaluate(sc, sparkNet, ds, t.evalBatchSize());
         long images = ds.manifest().train().count();
         EpochMetrics m =
-            new EpochMetrics(epoch, seconds, images, images / seconds, tm.getIterationCount() - roundsBefore,
+            new EpochMetrics(epoch, seconds, images, images / seconds, averagingRounds(sparkNet) - roundsBefore,
                 sparkNet.getScore(), eval.accuracy(), eval.topNAccuracy());
         epochs.add(m);
         log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, loss {}, val top-1 {} top-5 {}",
@@ -150,6 +153,16 @@ public final class SparkTrainer {
   private static Evaluation evaluate(JavaSparkContext sc, SparkComputationGraph net, PreparedDataset ds, int batch) {
     var val = ShardBatches.of(sc, ds, "val", batch, false, 0, 0);
     return net.doEvaluation(val, new Evaluation(ds.manifest().classes(), 5), batch);
+  }
+
+  /** Parameter averagings so far: one aggregation per data split, as DL4J's training stats count them. */
+  static int averagingRounds(SparkComputationGraph net) {
+    SparkTrainingStats stats = net.getSparkTrainingStats();
+    if (stats == null
+        || !stats.getKeySet().contains(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)) {
+      return 0;
+    }
+    return stats.getValue(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS).size();
   }
 
   static IUpdater updater(Training t) {

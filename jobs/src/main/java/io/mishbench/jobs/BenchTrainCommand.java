@@ -1,0 +1,58 @@
+package io.mishbench.jobs;
+
+import io.mishbench.model.ModelSpec;
+import io.mishbench.model.ModelZoo;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+    description = "Measures training throughput of one model in this process (no Spark) on random data; prints one"
+        + " JSON object with images_per_sec, step_ms and params.")
+final class BenchTrainCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "Model name.") String model;
+  @Option(names = "--activation", defaultValue = "mish", description = "Activation (default: ${DEFAULT-VALUE}).") String activation;
+  @Option(names = "--resolution", defaultValue = "32", description = "Input size in pixels (default: ${DEFAULT-VALUE}).") int resolution;
+  @Option(names = "--channels", defaultValue = "3", description = "Input channels (default: ${DEFAULT-VALUE}).") int channels;
+  @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).") int classes;
+  @Option(names = "--batch", defaultValue = "32", description = "Minibatch size (default: ${DEFAULT-VALUE}).") int batch;
+  @Option(names = "--steps", defaultValue = "20", description = "Timed steps, after 3 warm-up steps (default: ${DEFAULT-VALUE}).") int steps;
+  @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier (default: ${DEFAULT-VALUE}).") double width;
+  @Option(names = "--depth", defaultValue = "1.0", description = "Depth multiplier (default: ${DEFAULT-VALUE}).") double depth;
+
+  @Override
+  public Integer call() {
+    if (batch < 1 || steps < 1) {
+      throw new IllegalArgumentException("--batch and --steps must be >= 1, got " + batch + " and " + steps);
+    }
+    ModelSpec spec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
+    ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 1, new Nesterovs(0.01, 0.9), 5e-4));
+    net.init();
+    Nd4j.getRandom().setSeed(1);
+    DataSet data = new DataSet(
+        Nd4j.rand(DataType.FLOAT, batch, channels, resolution, resolution),
+        Nd4j.eye(classes).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
+    for (int i = 0; i < 3; i++) {
+      net.fit(data);
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      net.fit(data);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+    System.out.println(String.format(Locale.ROOT,
+        "{\"model\":\"%s\",\"activation\":\"%s\",\"resolution\":%d,\"batch\":%d,\"steps\":%d,\"params\":%d,"
+            + "\"images_per_sec\":%.2f,\"step_ms\":%.2f,\"nd4j_extension\":\"%s\",\"threads\":%d}",
+        model, spec.activation(), resolution, batch, steps, net.numParams(), batch * steps / seconds,
+        1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors()));
+    return 0;
+  }
+}

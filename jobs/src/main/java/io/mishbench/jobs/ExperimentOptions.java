@@ -1,0 +1,30 @@
+package io.mishbench.jobs;
+
+import io.mishbench.data.PreparedDataset;
+import io.mishbench.train.ConfigLoader;
+import io.mishbench.train.ExperimentConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Option;
+
+/** {@code --config FILE [--set key=value]...}, shared by train and benchmark. */
+final class ExperimentOptions {
+
+  @Option(names = "--config", required = true, description = "Experiment file (HOCON), e.g. conf/quickstart.conf.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Overrides one config key, e.g. --set training.epochs=3 (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  /** A config and its dataset, both checked: everything that can be wrong before Spark starts. */
+  record Checked(ExperimentConfig config, PreparedDataset dataset) {}
+
+  Checked load() {
+    ExperimentConfig cfg = ConfigLoader.load(config, overrides);
+    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), new Configuration());
+    return new Checked(cfg, ds);
+  }
+}

@@ -1,0 +1,69 @@
+package io.mishbench.jobs;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code mishbench <command> [options]}: the job jar's entry point, run by spark-submit (or the
+ * launcher in submit-scripts). Exit codes: 0 success, 1 a failure while working, 2 bad input (usage,
+ * config, dataset) reported before any work started.
+ */
+@Command(
+    name = "mishbench",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Compares Mish, Swish and LeakyReLU by training networks with DL4J parameter averaging on Spark.",
+    subcommands = {
+      SynthCommand.class,
+      ImportFashionMnistCommand.class,
+      PrepareCommand.class,
+      TrainCommand.class,
+      BenchmarkCommand.class,
+      AggregateCommand.class,
+      BenchTrainCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  /** Exit code of a failure while working. */
+  public static final int FAILED = 1;
+
+  /** Exit code of bad input found before any work started. */
+  public static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command and returns its exit code (never calls System.exit). */
+  public static int run(String... args) {
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  /** The configured command line, writing to {@code out} and {@code err}. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = e;
+          if (cause instanceof IllegalArgumentException) {
+            commandLine.getErr().println("mishbench " + commandLine.getCommandName() + ": error: " + cause.getMessage());
+            return BAD_INPUT;
+          }
+          commandLine.getErr().println("mishbench " + commandLine.getCommandName() + ": failed: " + cause);
+          cause.printStackTrace(commandLine.getErr());
+          return FAILED;
+        });
+    return cl;
+  }
+}
