@@ -23,14 +23,14 @@ prepared="$out/data/prepared"
 if [ ! -f "$prepared/manifest.json" ]; then
   rm -rf "$out/data/raw"
   if [ -f "$fashion/train-images-idx3-ubyte.gz" ] || [ -f "$fashion/train-images-idx3-ubyte" ]; then
-    echo "quickstart: importing Fashion-MNIST from $fashion (500 train + 100 val images per class)"
+    echo "quickstart: importing Fashion-MNIST from $fashion (400 train + 100 val images per class)"
     "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$out/data/raw" \
-      --train-per-class 500 --val-per-class 100
+      --train-per-class 400 --val-per-class 100
     size=28 channels=1
   else
     echo "quickstart: NOTICE: Fashion-MNIST is not installed under $fashion"
     echo "quickstart: (on Debian: apt-get install dataset-fashion-mnist); using a generated dataset instead"
-    "$mishbench" synth --output "$out/data/raw" --classes 10 --per-class 500 --size 28 --seed 1
+    "$mishbench" synth --output "$out/data/raw" --classes 10 --per-class 400 --size 28 --seed 1
     size=28 channels=3
   fi
   "$mishbench" prepare --input "$out/data/raw" --output "$prepared" \

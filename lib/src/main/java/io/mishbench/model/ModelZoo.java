@@ -57,7 +57,7 @@ public final class ModelZoo {
             .addInputs("input")
             .setInputTypes(InputType.convolutional(spec.resolution(), spec.resolution(), spec.channels()));
     Blocks blocks = new Blocks(graph, ActivationRegistry.parse(spec.activation()));
-    String x = blocks.convBnAct("stem", "input", spec.channels(16), 3, 1);
+    String x = blocks.convBnAct("stem", "input", spec.channels(16), 3, 2);
     switch (spec.name()) {
       case "tinycsp" -> {
         x = blocks.cspStage("stage1", x, spec.channels(32), spec.blocks(1));

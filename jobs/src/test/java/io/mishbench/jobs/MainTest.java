@@ -1,0 +1,125 @@
+package io.mishbench.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every subcommand's --help, and the exit codes of bad input (all before Spark would start). */
+class MainTest {
+
+  @TempDir Path dir;
+
+  /** Exit code and stderr of one command. */
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  static Stream<String> commands() {
+    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "bench-train");
+  }
+
+  @ParameterizedTest
+  @MethodSource("commands")
+  void everyCommandHasHelp(String command) {
+    Outcome o = run(command, "--help");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Usage: mishbench " + command), o.out());
+  }
+
+  @Test
+  void topLevelHelpListsEveryCommand() {
+    Outcome o = run("--help");
+    assertEquals(0, o.code());
+    commands().forEach(c -> assertTrue(o.out().contains(c), c + " missing from:\n" + o.out()));
+  }
+
+  @Test
+  void noCommandAndUnknownOptionsAreUsageErrors() {
+    assertEquals(Main.BAD_INPUT, run().code());
+    assertEquals(Main.BAD_INPUT, run("train", "--no-such-option").code());
+    assertEquals(Main.BAD_INPUT, run("frobnicate").code());
+  }
+
+  @Test
+  void missingDatasetPathIsBadInput() {
+    Outcome o = run("prepare", "--input", dir.resolve("missing").toString(), "--output", dir.resolve("out").toString());
+    assertEquals(Main.BAD_INPUT, o.code());
+    assertTrue(o.err().contains("dataset path does not exist"), o.err());
+    assertTrue(o.err().lines().count() == 1, "one clear message, no stack trace:\n" + o.err());
+  }
+
+  @Test
+  void emptyDatasetAndClassWithoutImagesAreBadInput() throws Exception {
+    Files.createDirectories(dir.resolve("empty/train"));
+    Files.createDirectories(dir.resolve("empty/val"));
+    Outcome empty = run("prepare", "--input", dir.resolve("empty").toString(), "--output", dir.resolve("o").toString());
+    assertEquals(Main.BAD_INPUT, empty.code());
+    assertTrue(empty.err().contains("is empty"), empty.err());
+
+    assertEquals(0, run("synth", "--output", dir.resolve("raw").toString(), "--classes", "2", "--per-class", "2", "--size", "8").code());
+    Files.createDirectories(dir.resolve("raw/train/zzz-no-images"));
+    Outcome noImages = run("prepare", "--input", dir.resolve("raw").toString(), "--output", dir.resolve("o").toString());
+    assertEquals(Main.BAD_INPUT, noImages.code());
+    assertTrue(noImages.err().contains("class 'zzz-no-images' has no images"), noImages.err());
+  }
+
+  @Test
+  void configProblemsAreBadInputBeforeAnyTraining() throws Exception {
+    Path cfg = dir.resolve("exp.conf");
+    Files.writeString(cfg, "dataset = \"" + dir.resolve("prepared") + "\"\nresults = \"" + dir.resolve("r") + "\"\n");
+
+    Outcome typo = run("train", "--config", cfg.toString(), "--set", "trainng.epochs=2");
+    assertEquals(Main.BAD_INPUT, typo.code());
+    assertTrue(typo.err().contains("trainng.epochs: unknown key"), typo.err());
+
+    Outcome model = run("benchmark", "--config", cfg.toString(), "--set", "grid.models=[tinycsp, vgg99]");
+    assertEquals(Main.BAD_INPUT, model.code());
+    assertTrue(model.err().contains("unknown model 'vgg99'"), model.err());
+
+    Outcome act = run("train", "--config", cfg.toString(), "--set", "activation=gelu");
+    assertEquals(Main.BAD_INPUT, act.code());
+    assertTrue(act.err().contains("unknown activation 'gelu'"), act.err());
+
+    Outcome batch = run("train", "--config", cfg.toString(), "--set", "training.batch-size-per-worker=0");
+    assertEquals(Main.BAD_INPUT, batch.code());
+    assertTrue(batch.err().contains("training.batch-size-per-worker: must be in [1, 65536], got 0"), batch.err());
+
+    Outcome notPrepared = run("train", "--config", cfg.toString());
+    assertEquals(Main.BAD_INPUT, notPrepared.code());
+    assertTrue(notPrepared.err().contains("run 'prepare' first"), notPrepared.err());
+
+    Outcome noFile = run("train", "--config", dir.resolve("nope.conf").toString());
+    assertEquals(Main.BAD_INPUT, noFile.code());
+    assertTrue(noFile.err().contains("config file not found"), noFile.err());
+    assertTrue(!Files.exists(dir.resolve("r")), "nothing is written for a run that never started");
+  }
+
+  @Test
+  void aggregateWithoutRunsIsBadInput() {
+    Outcome o = run("aggregate", "--results", dir.resolve("none").toString(), "--output", dir.resolve("t").toString());
+    assertEquals(Main.BAD_INPUT, o.code());
+    assertTrue(o.err().contains("no complete runs"), o.err());
+  }
+
+  @Test
+  void fashionMnistImportNamesTheMissingFile() throws Exception {
+    Files.createDirectories(dir.resolve("idx"));
+    Outcome o = run("import-fashion-mnist", "--idx-dir", dir.resolve("idx").toString(), "--output", dir.resolve("o").toString());
+    assertEquals(Main.BAD_INPUT, o.code());
+    assertTrue(o.err().contains("missing Fashion-MNIST file train-images-idx3-ubyte"), o.err());
+  }
+}

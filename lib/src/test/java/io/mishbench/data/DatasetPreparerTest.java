@@ -1,0 +1,107 @@
+package io.mishbench.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mishbench.train.SparkSetup;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** prepare on real files in Spark local mode, and how it treats bad input. */
+class DatasetPreparerTest {
+
+  static JavaSparkContext sc;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    sc = new JavaSparkContext(SparkSetup.withDefaults(new SparkConf().setMaster("local[2]").setAppName("prepare")));
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.stop();
+  }
+
+  private DatasetPreparer.Options options(Path in, Path out, boolean strict) {
+    return new DatasetPreparer.Options(in.toUri(), out.toUri(), 16, 3, 7, strict, false, 1);
+  }
+
+  @Test
+  void preparesShardsAndAManifestListingSkippedFiles() throws Exception {
+    Path raw = dir.resolve("raw");
+    SynthDataset.generate(new SynthDataset.Options(raw, 3, 10, 20, 1));
+    Files.writeString(raw.resolve("train/class-001/broken.png"), "not a png");
+    Files.writeString(raw.resolve("train/class-002/notes.txt"), "hello");
+    Manifest m = DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), false));
+
+    assertEquals(30, m.train().count());
+    assertEquals(6, m.val().count());
+    assertEquals(java.util.List.of(10L, 10L, 10L), m.train().perClass());
+    assertEquals(5, m.train().shards().size(), "30 images in shards of 7");
+    assertEquals(2, m.skipped().size(), m.skipped().toString());
+    assertTrue(m.skipped().stream().anyMatch(s -> s.path().endsWith("broken.png")));
+    assertTrue(m.skipped().stream().anyMatch(s -> s.path().endsWith("notes.txt") && s.reason().contains("not an image")));
+
+    PreparedDataset ds = PreparedDataset.open(dir.resolve("out").toUri(), new Configuration());
+    int total = 0;
+    for (String uri : ds.shardUris("train")) {
+      Shards.Content c = Shards.read(URI.create(uri), new Configuration());
+      assertEquals(3 * 16 * 16, c.pixels()[0].length);
+      total += c.labels().length;
+    }
+    assertEquals(30, total);
+    assertFalse(Files.list(dir.resolve("out")).anyMatch(p -> p.getFileName().toString().startsWith(".staging")));
+
+    IllegalArgumentException again =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), false)));
+    assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
+  }
+
+  @Test
+  void strictFailsOnAnUndecodableImageAndLeavesNoManifest() throws Exception {
+    Path raw = dir.resolve("raw");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    Files.writeString(raw.resolve("val/class-000/broken.jpg"), "garbage");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), true)));
+    assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("out/manifest.json")));
+    assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.resolve("out").toUri(), new Configuration()));
+  }
+
+  @Test
+  void badInputIsReportedBeforeAnyWork() throws Exception {
+    Configuration conf = new Configuration();
+    Path missing = dir.resolve("nope");
+    assertMessage(() -> DatasetPreparer.validate(options(missing, dir.resolve("o"), false), conf), "does not exist");
+
+    Files.createDirectories(dir.resolve("empty/train"));
+    Files.createDirectories(dir.resolve("empty/val"));
+    assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("empty"), dir.resolve("o"), false), conf), "is empty");
+
+    Path raw = dir.resolve("raw");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 3, 16, 1));
+    Files.createDirectories(raw.resolve("train/class-empty"));
+    assertMessage(() -> DatasetPreparer.validate(options(raw, dir.resolve("o"), false), conf),
+        "class 'class-empty' has no images");
+
+    Files.createDirectories(dir.resolve("noval/train/a"));
+    assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("noval"), dir.resolve("o"), false), conf), "missing folder");
+  }
+
+  private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
+    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(ex.getMessage().contains(part), "expected '" + part + "' in: " + ex.getMessage());
+  }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Measures what the performance claims in README rest on and writes BENCHMARKS.md.
+# All figures of one table come from one run of this script on one machine (side-by-side ratios: the
+# machine may be shared and noisy, absolute numbers drift).
+#
+#   submit-scripts/bench.sh [--quick]
+#
+# Section 1: ND4J CPU binaries (portable, -avx2, -avx512, -onednn, -onednn-avx2, -onednn-avx512):
+#   bench-train of the same models in one process each (no Spark), best of REPEATS runs.
+# Section 2: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+repeats=2
+steps=30
+[ "${1:-}" = "--quick" ] && { repeats=1; steps=10; }
+
+if [ ! -f jobs/target/mishbench-jobs.jar ] || [ ! -d spark-runtime/target/jars ]; then
+  mvn -B -q -DskipTests package
+fi
+version=1.0.0-M2.1
+m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/nd4j/nd4j-native/$version"
+variants=("" -avx2 -avx512 -onednn -onednn-avx2 -onednn-avx512)
+for v in "${variants[@]}"; do
+  # the three non-oneDNN builds are in the job jar; the oneDNN ones are fetched for the comparison only
+  [ -f "$m2/nd4j-native-$version-linux-x86_64$v.jar" ] ||
+    mvn -B -q dependency:get -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64$v" -Dtransitive=false
+done
+
+opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED"
+# model | activation | resolution | channels | batch | width
+configs=(
+  "tinycsp mish 28 1 32 1.0"
+  "tinyresnet mish 28 1 32 1.0"
+  "tinycsp mish 64 3 16 2.0"
+)
+
+best_of() { # prints the JSON line with the highest images_per_sec of $repeats runs
+  local best="" best_ips=0 line ips
+  for _ in $(seq "$repeats"); do
+    line="$("$@" 2>/dev/null | grep '^{' | tail -1)"
+    ips="$(sed -E 's/.*"images_per_sec":([0-9.]+).*/\1/' <<<"$line")"
+    if awk -v a="$ips" -v b="$best_ips" 'BEGIN{exit !(a>b)}'; then best="$line"; best_ips="$ips"; fi
+  done
+  echo "$best"
+}
+
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+avx512="$(grep -m1 -o -w avx512f /proc/cpuinfo || echo none)"
+out="$root/BENCHMARKS.md.tmp"
+{
+  echo "# mishbench benchmarks"
+  echo
+  echo "Written by \`submit-scripts/bench.sh\` on $(date -u +%Y-%m-%d) ($(date -u +%H:%M) UTC)."
+  echo "Machine: $cpu, $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, AVX-512: $avx512;"
+  echo "$(java -version 2>&1 | head -1); ND4J $version; git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo
+  echo "## ND4J CPU binaries"
+  echo
+  echo "\`mishbench bench-train\` (one process, no Spark, random data, $steps timed steps after 3 warm-up steps,"
+  echo "best of $repeats runs), the same command for every binary, selected with"
+  echo "\`-Dorg.bytedeco.javacpp.platform.extension\`. Ratio: images/s over the portable build's."
+  echo
+  echo "| model | input | batch | width | binary | images/s | step ms | ratio |"
+  echo "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"
+} > "$out"
+for c in "${configs[@]}"; do
+  read -r model act res ch batch width <<<"$c"
+  base=""
+  for v in "${variants[@]}"; do
+    cp="spark-runtime/target/jars/*:jobs/target/mishbench-jobs.jar"
+    case "$v" in -onednn*) cp="$cp:$m2/nd4j-native-$version-linux-x86_64$v.jar" ;; esac
+    echo "bench: $model ${res}x${res}x$ch batch $batch width $width, binary '${v:-portable}'" >&2
+    json="$(best_of java $opens -Xmx4g -Dorg.bytedeco.javacpp.platform.extension="$v" -cp "$cp" \
+      io.mishbench.jobs.Main bench-train --model "$model" --activation "$act" --resolution "$res" \
+      --channels "$ch" --batch "$batch" --width "$width" --steps "$steps")"
+    if [ -z "$json" ]; then
+      echo "| $model | ${res}x${res}x$ch | $batch | $width | linux-x86_64$v | failed | | |" >> "$out"
+      continue
+    fi
+    ips="$(sed -E 's/.*"images_per_sec":([0-9.]+).*/\1/' <<<"$json")"
+    ms="$(sed -E 's/.*"step_ms":([0-9.]+).*/\1/' <<<"$json")"
+    [ -z "$base" ] && base="$ips"
+    ratio="$(awk -v a="$ips" -v b="$base" 'BEGIN{printf "%.2f", a/b}')"
+    echo "| $model | ${res}x${res}x$ch | $batch | $width | linux-x86_64$v | $ips | $ms | $ratio |" >> "$out"
+  done
+done
+
+qs="$root/mishbench-out/quickstart"
+if [ -f "$qs/table/comparison.md" ]; then
+  {
+    echo
+    echo "## Quickstart table"
+    echo
+    echo "From the last \`./submit-scripts/quickstart.sh\` in this checkout ($(date -u -r "$qs/table/comparison.md" +%Y-%m-%dT%H:%MZ)):"
+    echo "Fashion-MNIST, 4,000 training and 1,000 validation images, 28x28 grey, 2 epochs, Spark local[*],"
+    echo "2 parameter-averaging workers. Validation accuracy in %."
+    echo
+    cat "$qs/table/comparison.md"
+  } >> "$out"
+fi
+mv "$out" "$root/BENCHMARKS.md"
+echo "bench: wrote BENCHMARKS.md" >&2
