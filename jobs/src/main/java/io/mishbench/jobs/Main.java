@@ -32,6 +32,11 @@ public final class Main implements Runnable {
   /** Exit code of bad input found before any work started. */
   public static final int BAD_INPUT = 2;
 
+  static {
+    // before anything loads ND4J: a binary this CPU can run (see Nd4jBinary)
+    io.mishbench.train.Nd4jBinary.selectForThisCpu();
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override

@@ -127,7 +127,7 @@ public final class DatasetPreparer {
           sc.parallelize(tasks, Math.max(1, tasks.size()))
               .map(t -> writeShard(t, stagingUri, resolution, channels, numClasses, strict, sconf.value()))
               .collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark rethrows task failures as the checked SparkException
       fs.delete(staging, true);
       throw unwrap(e);
     }
@@ -224,7 +224,7 @@ public final class DatasetPreparer {
   }
 
   /** Surfaces a task's IllegalArgumentException (a --strict failure) as the caller's error. */
-  private static RuntimeException unwrap(RuntimeException e) {
+  private static RuntimeException unwrap(Exception e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof IllegalArgumentException iae) {
         return iae;
@@ -236,7 +236,7 @@ public final class DatasetPreparer {
       String reason = msg.substring(i + "IllegalArgumentException: ".length()).lines().findFirst().orElse(msg);
       return new IllegalArgumentException(reason, e);
     }
-    return e;
+    return e instanceof RuntimeException re ? re : new IllegalStateException("prepare failed: " + e.getMessage(), e);
   }
 
 }

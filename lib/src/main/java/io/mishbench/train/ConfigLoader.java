@@ -66,34 +66,33 @@ public final class ConfigLoader {
     String model = r.get("model", k -> model(c.getString(k)));
     String activation = r.get("activation", k -> ActivationRegistry.canonicalName(c.getString(k)));
     String augmentation = r.get("augmentation", k -> oneOf(c.getString(k), AUGMENTATIONS, "augmentation"));
-    long seed = r.get("seed", c::getLong);
-    double width = r.get("width", k -> r.range(c.getDouble(k), 0, false, 16));
-    double depth = r.get("depth", k -> r.range(c.getDouble(k), 0, false, 16));
+    Long seed = r.get("seed", c::getLong);
+    Double width = r.get("width", k -> r.range(c.getDouble(k), 0, false, 16));
+    Double depth = r.get("depth", k -> r.range(c.getDouble(k), 0, false, 16));
 
-    Training training =
-        new Training(
-            r.get("training.epochs", k -> r.intRange(c.getInt(k), 1, 10_000)),
-            r.get("training.workers", k -> r.intRange(c.getInt(k), 1, 4096)),
-            r.get("training.batch-size-per-worker", k -> r.intRange(c.getInt(k), 1, 65_536)),
-            r.get("training.averaging-frequency", k -> r.intRange(c.getInt(k), 1, 10_000)),
-            r.get("training.optimizer", k -> oneOf(c.getString(k), OPTIMIZERS, "optimizer")),
-            r.get("training.learning-rate", k -> r.range(c.getDouble(k), 0, false, 10)),
-            r.get("training.momentum", k -> r.range(c.getDouble(k), 0, true, 0.999999)),
-            r.get("training.weight-decay", k -> r.range(c.getDouble(k), 0, true, 0.999999)),
-            r.get("training.eval-batch-size", k -> r.intRange(c.getInt(k), 1, 65_536)));
+    Integer epochs = r.get("training.epochs", k -> r.intRange(c.getInt(k), 1, 10_000));
+    Integer workers = r.get("training.workers", k -> r.intRange(c.getInt(k), 1, 4096));
+    Integer batch = r.get("training.batch-size-per-worker", k -> r.intRange(c.getInt(k), 1, 65_536));
+    Integer averaging = r.get("training.averaging-frequency", k -> r.intRange(c.getInt(k), 1, 10_000));
+    String optimizer = r.get("training.optimizer", k -> oneOf(c.getString(k), OPTIMIZERS, "optimizer"));
+    Double learningRate = r.get("training.learning-rate", k -> r.range(c.getDouble(k), 0, false, 10));
+    Double momentum = r.get("training.momentum", k -> r.range(c.getDouble(k), 0, true, 0.999999));
+    Double weightDecay = r.get("training.weight-decay", k -> r.range(c.getDouble(k), 0, true, 0.999999));
+    Integer evalBatch = r.get("training.eval-batch-size", k -> r.intRange(c.getInt(k), 1, 65_536));
 
-    Grid grid =
-        new Grid(
-            r.get("grid.models", k -> nonEmpty(k, c.getStringList(k).stream().map(ConfigLoader::model).toList())),
-            r.get("grid.activations",
-                k -> nonEmpty(k, c.getStringList(k).stream().map(ActivationRegistry::canonicalName).distinct().toList())),
-            r.get("grid.augmentations",
-                k -> nonEmpty(k, c.getStringList(k).stream().map(a -> oneOf(a, AUGMENTATIONS, "augmentation")).toList())),
-            r.get("grid.seeds", k -> nonEmpty(k, c.getLongList(k))));
+    List<String> models = r.get("grid.models", k -> nonEmpty(c.getStringList(k).stream().map(ConfigLoader::model).toList()));
+    List<String> activations = r.get("grid.activations",
+        k -> nonEmpty(c.getStringList(k).stream().map(ActivationRegistry::canonicalName).distinct().toList()));
+    List<String> augmentations = r.get("grid.augmentations",
+        k -> nonEmpty(c.getStringList(k).stream().map(a -> oneOf(a, AUGMENTATIONS, "augmentation")).toList()));
+    List<Long> seeds = r.get("grid.seeds", k -> nonEmpty(c.getLongList(k)));
 
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(origin, problems);
     }
+    Training training =
+        new Training(epochs, workers, batch, averaging, optimizer, learningRate, momentum, weightDecay, evalBatch);
+    Grid grid = new Grid(models, activations, augmentations, seeds);
     return new ExperimentConfig(
         dataset, results, new Cell(model, activation, augmentation, seed), width, depth, training, grid);
   }
@@ -133,7 +132,7 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static <T> List<T> nonEmpty(String key, List<T> list) {
+  private static <T> List<T> nonEmpty(List<T> list) {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("must not be empty");
     }

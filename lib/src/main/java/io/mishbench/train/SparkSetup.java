@@ -21,10 +21,16 @@ public final class SparkSetup {
     if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
       System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
     }
+    Nd4jBinary.selectForThisCpu();
     String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
     if (!executorOpts.contains(TIME_SOURCE_PROPERTY)) {
-      conf.set("spark.executor.extraJavaOptions", (executorOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim());
+      executorOpts += " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK;
     }
+    if (!executorOpts.contains(Nd4jBinary.PROPERTY)) {
+      // executors may run on other CPUs than the driver: the portable build unless told otherwise
+      executorOpts += " -D" + Nd4jBinary.PROPERTY + "=";
+    }
+    conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
     return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
         // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m
