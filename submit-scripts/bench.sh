@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
 repeats=2
-steps=30
+steps=20
 [ "${1:-}" = "--quick" ] && { repeats=1; steps=10; }
 
 if [ ! -f jobs/target/mishbench-jobs.jar ] || [ ! -d spark-runtime/target/jars ]; then
@@ -33,7 +33,6 @@ opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.
 # model | activation | resolution | channels | batch | width
 configs=(
   "tinycsp mish 28 1 32 1.0"
-  "tinyresnet mish 28 1 32 1.0"
   "tinycsp mish 64 3 16 2.0"
 )
 
