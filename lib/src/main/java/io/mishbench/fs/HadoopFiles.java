@@ -47,16 +47,25 @@ public final class HadoopFiles {
     return new Path(new Path(parent), name).toUri();
   }
 
+  /** Writes the content of a file to a stream. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
   /**
-   * Writes {@code bytes} to {@code target} atomically: readers see the old file or the whole new
-   * one, never a part (write to a hidden sibling, then rename over the target).
+   * Writes {@code target} atomically: readers see the old file or the whole new one, never a part
+   * (write to a hidden sibling, then rename over the target).
    */
-  public static void writeAtomically(URI target, byte[] bytes, Configuration conf) throws IOException {
+  public static void writeAtomically(URI target, Configuration conf, Writer writer) throws IOException {
     Path path = new Path(target);
     FileSystem fs = fs(target, conf);
     Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
     try (OutputStream out = fs.create(tmp, true)) {
-      out.write(bytes);
+      writer.write(out);
+    } catch (IOException | RuntimeException e) {
+      fs.delete(tmp, false);
+      throw e;
     }
     if (fs.exists(path) && !fs.delete(path, false)) {
       fs.delete(tmp, false);
@@ -66,6 +75,11 @@ public final class HadoopFiles {
       fs.delete(tmp, false);
       throw new IOException("cannot rename " + tmp + " to " + target);
     }
+  }
+
+  /** Writes {@code bytes} to {@code target} atomically. */
+  public static void writeAtomically(URI target, byte[] bytes, Configuration conf) throws IOException {
+    writeAtomically(target, conf, out -> out.write(bytes));
   }
 
   /** Writes {@code value} as indented JSON, atomically. */

@@ -14,7 +14,6 @@ import io.mishbench.results.RunResult.Status;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Training;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -176,15 +174,7 @@ public final class SparkTrainer {
   private static void saveModel(ComputationGraph net, ResultsStore store, String runId, JavaSparkContext sc) {
     URI target = HadoopFiles.child(store.runDir(runId), "model.zip");
     try {
-      var fs = HadoopFiles.fs(target, sc.hadoopConfiguration());
-      Path tmp = new Path(new Path(store.runDir(runId)), ".model.zip.tmp");
-      try (OutputStream out = fs.create(tmp, true)) {
-        ModelSerializer.writeModel(net, out, true);
-      }
-      fs.delete(new Path(target), false);
-      if (!fs.rename(tmp, new Path(target))) {
-        throw new IOException("cannot rename " + tmp + " to " + target);
-      }
+      HadoopFiles.writeAtomically(target, sc.hadoopConfiguration(), out -> ModelSerializer.writeModel(net, out, true));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + target + ": " + e.getMessage(), e);
     }
