@@ -135,11 +135,7 @@ public final class SparkTrainer {
         store.write(result(runId, Status.RUNNING, cell, settings, provenance, epochs, startedAt, null));
       }
       saveModel(sparkNet.getNetwork(), store, runId, sc);
-      EpochMetrics last = epochs.get(epochs.size() - 1);
-      RunResult done =
-          new RunResult(runId, Status.COMPLETE, cell.model(), cell.activation(), cell.augmentation(), cell.seed(),
-              settings, provenance, List.copyOf(epochs), last.top1(), last.top5(), startedAt,
-              Instant.now().toString(), null);
+      RunResult done = result(runId, Status.COMPLETE, cell, settings, provenance, epochs, startedAt, null);
       store.write(done);
       return done;
     } catch (RuntimeException e) {
@@ -183,8 +179,9 @@ public final class SparkTrainer {
   private static RunResult result(
       String runId, Status status, Cell cell, Map<String, Object> settings, Map<String, String> provenance,
       List<EpochMetrics> epochs, String startedAt, String error) {
+    EpochMetrics last = status == Status.COMPLETE ? epochs.get(epochs.size() - 1) : null;
     return new RunResult(runId, status, cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings,
-        provenance, List.copyOf(epochs), null, null, startedAt, status == Status.RUNNING ? null : Instant.now().toString(),
-        error);
+        provenance, List.copyOf(epochs), last == null ? null : last.top1(), last == null ? null : last.top5(),
+        startedAt, status == Status.RUNNING ? null : Instant.now().toString(), error);
   }
 }
