@@ -2,14 +2,10 @@ package io.mishbench.activation;
 
 import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationMish;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSwish;
 
 /**
- * Turns activation names into DL4J activations.
+ * Turns activation names into mishbench's DL4J activations ({@link StableActivation}); models,
+ * configs and the command line all go through here, never through DL4J's {@code Activation} enum.
  *
  * <p>Known names: {@code mish}, {@code swish}, {@code leakyrelu} (slope 0.1, as Darknet's CSP models
  * use, not DL4J's default 0.01), {@code leakyrelu:<slope>} and {@code relu}. Names are case
@@ -38,12 +34,12 @@ public final class ActivationRegistry {
   public record Spec(String name, double slope) {
 
     /** Builds a fresh DL4J activation for this spec. */
-    public IActivation create() {
+    public StableActivation create() {
       return switch (family()) {
-        case "mish" -> new ActivationMish();
-        case "swish" -> new ActivationSwish();
-        case "relu" -> new ActivationReLU();
-        case "leakyrelu" -> new ActivationLReLU(slope);
+        case "mish" -> new MishActivation();
+        case "swish" -> new SwishActivation();
+        case "relu" -> new ReLUActivation();
+        case "leakyrelu" -> new LeakyReLUActivation(slope);
         default -> throw new IllegalStateException("unreachable: " + name);
       };
     }
@@ -53,6 +49,19 @@ public final class ActivationRegistry {
       int colon = name.indexOf(':');
       return colon < 0 ? name : name.substring(0, colon);
     }
+  }
+
+  /**
+   * Returns {@code slope} if it is a usable leaky ReLU slope: in [0, 1). A negative slope makes the
+   * activation non-monotonic and 1 or more makes it no longer leaky.
+   *
+   * @throws IllegalArgumentException naming the value otherwise (NaN included)
+   */
+  public static double checkSlope(double slope) {
+    if (!(slope >= 0 && slope < 1)) {
+      throw new IllegalArgumentException("leaky ReLU slope must be in [0, 1), got " + slope);
+    }
+    return slope;
   }
 
   /**
@@ -79,12 +88,11 @@ public final class ActivationRegistry {
       try {
         slope = Double.parseDouble(s);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("leaky ReLU slope must be a number in [0, 1), got '" + s + "'");
+        throw new IllegalArgumentException(
+            "leaky ReLU slope in '" + name + "' must be a number in [0, 1), got '" + s + "'");
       }
-      if (!(slope >= 0 && slope < 1)) {
-        throw new IllegalArgumentException("leaky ReLU slope must be in [0, 1), got " + slope);
-      }
-      return slope == DEFAULT_LEAKY_SLOPE ? new Spec("leakyrelu", slope) : new Spec("leakyrelu:" + s, slope);
+      checkSlope(slope);
+      return slope == DEFAULT_LEAKY_SLOPE ? new Spec("leakyrelu", slope) : new Spec("leakyrelu:" + slope, slope);
     }
     throw new IllegalArgumentException(
         "unknown activation '" + name + "'; known: " + String.join(", ", KNOWN));

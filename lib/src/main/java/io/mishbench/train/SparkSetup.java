@@ -16,6 +16,8 @@ public final class SparkSetup {
 
   static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
 
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
+
   /** mishbench's defaults on top of {@code conf}. */
   public static SparkConf withDefaults(SparkConf conf) {
     if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
@@ -25,6 +27,10 @@ public final class SparkSetup {
     String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
     if (!executorOpts.contains(TIME_SOURCE_PROPERTY)) {
       executorOpts += " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK;
+    }
+    if (!executorOpts.contains(VECTOR_MODULE)) {
+      // the SIMD activation kernels; without it executors fall back to scalar ones and say so
+      executorOpts += " --add-modules=" + VECTOR_MODULE;
     }
     if (!executorOpts.contains(Nd4jBinary.PROPERTY)) {
       // executors may run on other CPUs than the driver: the portable build unless told otherwise
