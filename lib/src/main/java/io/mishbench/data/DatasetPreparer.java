@@ -183,7 +183,7 @@ public final class DatasetPreparer {
     long[] perClass = new long[numClasses];
     for (LabeledFile f : t.files()) {
       URI uri = URI.create(f.path());
-      try (InputStream in = FileSystem.get(uri, conf).open(new Path(uri))) {
+      try (InputStream in = HadoopFiles.fs(uri, conf).open(new Path(uri))) {
         pixels.add(ImageDecoder.decode(in, resolution, channels));
         labels.add(f.label());
         perClass[f.label()]++;
@@ -196,7 +196,7 @@ public final class DatasetPreparer {
     }
     String file = String.format("%s-%05d.msh", t.split(), t.index());
     Path staging = new Path(URI.create(stagingUri));
-    Shards.write(FileSystem.get(staging.toUri(), conf), new Path(staging, file), resolution, channels, labels, pixels);
+    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, file), resolution, channels, labels, pixels);
     return new ShardOutcome(t.split(), t.index(), "shards/" + file, labels.size(), perClass, skipped);
   }
 

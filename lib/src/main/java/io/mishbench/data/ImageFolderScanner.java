@@ -1,5 +1,6 @@
 package io.mishbench.data;
 
+import io.mishbench.fs.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -42,7 +43,7 @@ public final class ImageFolderScanner {
   /** Lists {@code root}. */
   public static Listing scan(URI root, Configuration conf) {
     try {
-      FileSystem fs = FileSystem.get(root, conf);
+      FileSystem fs = HadoopFiles.fs(root, conf);
       Path rootPath = new Path(root);
       if (!fs.exists(rootPath)) {
         throw new IllegalArgumentException("dataset path does not exist: " + root);

@@ -1,6 +1,7 @@
 package io.mishbench.data;
 
 import io.mishbench.data.ShardFormat.Header;
+import io.mishbench.fs.HadoopFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -39,7 +40,7 @@ public final class Shards {
 
   /** Reads a whole shard. */
   public static Content read(URI uri, Configuration conf) throws IOException {
-    FileSystem fs = FileSystem.get(uri, conf);
+    FileSystem fs = HadoopFiles.fs(uri, conf);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(new Path(uri)), 1 << 16))) {
       Header h = ShardFormat.readHeader(in, uri.toString());
       int[] labels = new int[h.count()];

@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Path resolution, JSON and atomic writes on any Hadoop FileSystem. */
@@ -37,9 +38,13 @@ public final class HadoopFiles {
     return Paths.get(s).toAbsolutePath().normalize().toUri();
   }
 
-  /** The FileSystem holding {@code uri}. */
+  /**
+   * The FileSystem holding {@code uri}. Local files go through Hadoop's raw local file system, so no
+   * {@code .name.crc} checksum files appear next to what mishbench writes into a user's folders.
+   */
   public static FileSystem fs(URI uri, Configuration conf) throws IOException {
-    return FileSystem.get(uri, conf);
+    FileSystem fs = FileSystem.get(uri, conf);
+    return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
   }
 
   /** A child of a folder URI. */
