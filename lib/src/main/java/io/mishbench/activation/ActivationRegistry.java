@@ -52,6 +52,14 @@ public final class ActivationRegistry {
   }
 
   /**
+   * The float32 kernels this JVM runs: {@code vector-<lanes>} with the Vector API, {@code scalar}
+   * without (for logs, benchmarks and run provenance).
+   */
+  public static String floatKernel() {
+    return KernelRunner.kernelName();
+  }
+
+  /**
    * Returns {@code slope} if it is a usable leaky ReLU slope: in [0, 1). A negative slope makes the
    * activation non-monotonic and 1 or more makes it no longer leaky.
    *

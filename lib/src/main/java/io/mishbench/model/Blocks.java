@@ -43,7 +43,8 @@ final class Blocks {
             .activation(new ActivationIdentity())
             .build(),
         input);
-    graph.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv");
+    // DL4J's batch norm never applies its activation; identity keeps the saved config from claiming sigmoid
+    graph.addLayer(name + "_bn", new BatchNormalization.Builder().activation(new ActivationIdentity()).build(), name + "_conv");
     return name + "_bn";
   }
 

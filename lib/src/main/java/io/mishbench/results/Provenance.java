@@ -1,5 +1,6 @@
 package io.mishbench.results;
 
+import io.mishbench.activation.ActivationRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ public final class Provenance {
     p.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
     p.put("max.heap.mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
     p.put("javacpp.platform.extension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
+    p.put("activation.float.kernel", ActivationRegistry.floatKernel()); // of the driver JVM
     p.putAll(extra);
     return p;
   }

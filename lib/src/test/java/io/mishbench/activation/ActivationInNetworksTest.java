@@ -29,6 +29,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -127,6 +132,30 @@ class ActivationInNetworksTest {
         .inputs(new INDArray[] {input}).labels(new INDArray[] {oneHot(4, 3)})
         .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8));
     assertTrue(ok, name + ": gradient check of a residual graph failed");
+  }
+
+  /** Every zoo model's every layer uses the named mishbench activation, identity or the softmax output. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("activations")
+  void zooModelsUseOnlyMishbenchActivations(String name) {
+    for (String model : ModelZoo.NAMES) {
+      ComputationGraphConfiguration conf = ModelZoo.build(new ModelSpec(model, name, 3, 16, 1, 0.5, 1), 1, new Adam(1e-3), 0);
+      int found = 0;
+      for (var vertex : conf.getVertices().entrySet()) {
+        if (!(vertex.getValue() instanceof LayerVertex lv)) {
+          continue;
+        }
+        Layer layer = lv.getLayerConf().getLayer();
+        IActivation fn = layer instanceof BaseLayer b ? b.getActivationFn()
+            : layer instanceof ActivationLayer a ? a.getActivationFn() : null;
+        if (fn == null || fn instanceof ActivationIdentity || fn instanceof ActivationSoftmax) {
+          continue;
+        }
+        assertEquals(act(name), fn, model + " layer " + vertex.getKey());
+        found++;
+      }
+      assertTrue(found > 0, model + " has no activation layers");
+    }
   }
 
   @ParameterizedTest(name = "{0}")
