@@ -7,7 +7,10 @@
 #
 # Section 1: ND4J CPU binaries (portable, -avx2, -avx512, -onednn, -onednn-avx2, -onednn-avx512):
 #   bench-train of the same models in one process each (no Spark), best of REPEATS runs.
-# Section 2: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
+# Section 2: activations: forward + backward of mishbench's Mish, Swish, LeakyReLU and ReLU next to
+#   DL4J's built-in ones on a 16M-element float32 array (bench-activations), with the Vector API
+#   kernels and with the scalar fallback a JVM without --add-modules=jdk.incubator.vector runs.
+# Section 3: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +32,7 @@ for v in "${variants[@]}"; do
     mvn -B -q dependency:get -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64$v" -Dtransitive=false
 done
 
-opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED"
+opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-modules=jdk.incubator.vector"
 # model | activation | resolution | channels | batch | width
 configs=(
   "tinycsp mish 28 1 32 1.0"
@@ -86,6 +89,48 @@ for c in "${configs[@]}"; do
     echo "| $model | ${res}x${res}x$ch | $batch | $width | linux-x86_64$v | $ips | $ms | $ratio |" >> "$out"
   done
 done
+
+# --- activations -----------------------------------------------------------------------------------
+elements=16777216
+act_repeats=10
+[ "${1:-}" = "--quick" ] && act_repeats=3
+field() { sed -E "s/.*\"$1\":\"?([^,\"}]+).*/\1/" <<<"$2"; }
+jobs_cp="spark-runtime/target/jars/*:jobs/target/mishbench-jobs.jar"
+echo "bench: activations, $elements float32 elements" >&2
+vector_json="$(java $opens -Xmx4g -cp "$jobs_cp" io.mishbench.jobs.Main bench-activations \
+  --elements "$elements" --repeats "$act_repeats" 2>/dev/null | grep '^{')"
+scalar_json="$(java $opens -Xmx4g -Dmishbench.activation.scalar=true -cp "$jobs_cp" io.mishbench.jobs.Main \
+  bench-activations --elements "$elements" --repeats "$act_repeats" 2>/dev/null | grep '^{"implementation":"mishbench"')"
+total_of() { # implementation activation -> total_ms from the vector run
+  field total_ms "$(grep "\"implementation\":\"$1\",\"activation\":\"$2\"" <<<"$vector_json")"
+}
+relu_ms="$(total_of dl4j relu)"
+kernel="$(field kernel "$(grep -m1 '"implementation":"mishbench"' <<<"$vector_json")")"
+{
+  echo
+  echo "## Activations"
+  echo
+  echo "\`mishbench bench-activations --elements $elements --repeats $act_repeats\` (one process, no Spark): forward"
+  echo "(getActivation on a fresh copy of uniform [-10, 10) input) plus backward (backprop on another fresh copy"
+  echo "with a random epsilon), candidates taking turns, best of $act_repeats repeats each. mishbench kernel: $kernel"
+  echo "(Vector API); the scalar rows are the same command with \`-Dmishbench.activation.scalar=true\`, what a JVM"
+  echo "without \`--add-modules=jdk.incubator.vector\` runs. \"x DL4J ReLU\": time over DL4J's ReLU's time (targets:"
+  echo "Mish <= 1.5, Swish <= 1.3). \"speedup\": DL4J's same activation's time over this one's (target: Mish >= 2)."
+  echo
+  echo "| implementation | activation | forward ms | backward ms | total ms | elements/s | x DL4J ReLU | speedup vs DL4J |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    impl="$(field implementation "$line")"; act="$(field activation "$line")"; total="$(field total_ms "$line")"
+    label="$impl"
+    [ "$impl" = mishbench ] && [ "$(field kernel "$line")" = scalar ] && label="mishbench (scalar)"
+    x_relu="$(awk -v a="$total" -v b="$relu_ms" 'BEGIN{printf "%.2f", a/b}')"
+    speedup=""
+    [ "$impl" = mishbench ] && speedup="$(awk -v a="$(total_of dl4j "$act")" -v b="$total" 'BEGIN{printf "%.2fx", a/b}')"
+    echo "| $label | $act | $(field forward_ms "$line") | $(field backward_ms "$line") | $total |" \
+      "$(field elements_per_sec "$line") | $x_relu | $speedup |"
+  done <<<"$vector_json"$'\n'"$scalar_json"
+} >> "$out"
 
 qs="$root/mishbench-out/quickstart"
 if [ -f "$qs/table/comparison.md" ]; then

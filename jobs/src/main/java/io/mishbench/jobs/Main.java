@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BenchmarkCommand.class,
       AggregateCommand.class,
+      ActivationsCommand.class,
       BenchTrainCommand.class,
+      BenchActivationsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -29,7 +29,8 @@ class MainTest {
   }
 
   static Stream<String> commands() {
-    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "bench-train");
+    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "activations",
+        "bench-train", "bench-activations");
   }
 
   @ParameterizedTest

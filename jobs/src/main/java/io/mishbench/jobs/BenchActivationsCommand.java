@@ -1,0 +1,38 @@
+package io.mishbench.jobs;
+
+import io.mishbench.activation.ActivationBenchmark;
+import io.mishbench.activation.ActivationRegistry;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench-activations", mixinStandardHelpOptions = true,
+    description = "Times forward + backward of mishbench's and DL4J's Mish, Swish, LeakyReLU and ReLU on one float32"
+        + " array in this process; prints one JSON object per activation (best of --repeats).")
+final class BenchActivationsCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--elements", defaultValue = "16777216", description = "Array length (default: ${DEFAULT-VALUE}).")
+  int elements;
+
+  @Option(names = "--repeats", defaultValue = "10", description = "Timed repeats (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Override
+  public Integer call() {
+    String kernel = ActivationRegistry.floatKernel();
+    for (ActivationBenchmark.Result r : ActivationBenchmark.run(elements, repeats)) {
+      spec.commandLine().getOut().println(String.format(Locale.ROOT,
+          "{\"implementation\":\"%s\",\"activation\":\"%s\",\"elements\":%d,\"forward_ms\":%.2f,"
+              + "\"backward_ms\":%.2f,\"total_ms\":%.2f,\"elements_per_sec\":%.4g,\"kernel\":\"%s\"}",
+          r.implementation(), r.activation(), r.elements(), r.forwardMs(), r.backwardMs(), r.totalMs(),
+          r.elementsPerSecond(), r.implementation().equals("mishbench") ? kernel : "nd4j"));
+    }
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}
