@@ -5,9 +5,12 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
@@ -33,18 +36,85 @@ final class Blocks {
 
   /** Convolution and batch norm without activation (the linear end of a residual branch). */
   String convBn(String name, String input, int nOut, int kernel, int stride) {
-    graph.addLayer(
-        name + "_conv",
-        new ConvolutionLayer.Builder(kernel, kernel)
-            .stride(stride, stride)
-            .nOut(nOut)
-            .hasBias(false)
-            .convolutionMode(ConvolutionMode.Same)
-            .activation(new ActivationIdentity())
-            .build(),
-        input);
+    graph.addLayer(name + "_conv", conv(nOut, kernel, stride), input);
+    return bn(name, name + "_conv");
+  }
+
+  /**
+   * Grouped convolution (ResNeXt's cardinality), which DL4J lacks, then batch norm and activation:
+   * the input's {@code inChannels} are split into {@code groups} contiguous slices, each convolved to
+   * {@code nOut / groups} channels by its own kernel, and the results concatenated in group order.
+   * That is exactly PyTorch's and Darknet's {@code groups}.
+   *
+   * @throws IllegalArgumentException when the channels do not divide into the groups
+   */
+  String groupedConvBnAct(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
+    if (groups < 1 || inChannels % groups != 0 || nOut % groups != 0) {
+      throw new IllegalArgumentException(name + ": " + inChannels + " input and " + nOut
+          + " output channels do not split into " + groups + " groups");
+    }
+    if (groups == 1) {
+      return convBnAct(name, input, nOut, kernel, stride);
+    }
+    int in = inChannels / groups;
+    String[] parts = new String[groups];
+    for (int g = 0; g < groups; g++) {
+      String slice = name + "_g" + g + "_in";
+      graph.addVertex(slice, new SubsetVertex(g * in, (g + 1) * in - 1), input);
+      parts[g] = name + "_g" + g + "_conv";
+      graph.addLayer(parts[g], conv(nOut / groups, kernel, stride), slice);
+    }
+    graph.addVertex(name + "_conv", new MergeVertex(), parts);
+    String bn = bn(name, name + "_conv");
+    graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
+    return name + "_act";
+  }
+
+  /** Max pooling (same padding). */
+  String maxPool(String name, String input, int kernel, int stride) {
+    graph.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(kernel, kernel)
+        .stride(stride, stride).convolutionMode(ConvolutionMode.Same).build(), input);
+    return name;
+  }
+
+  /** Average pooling (no padding: the window stays inside the image). */
+  String avgPool(String name, String input, int kernel, int stride) {
+    graph.addLayer(name, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(kernel, kernel)
+        .stride(stride, stride).convolutionMode(ConvolutionMode.Truncate).build(), input);
+    return name;
+  }
+
+  /** Concatenation along channels. */
+  String concat(String name, String... inputs) {
+    graph.addVertex(name, new MergeVertex(), inputs);
+    return name;
+  }
+
+  /** Element-wise sum (a linear shortcut). */
+  String add(String name, String a, String b) {
+    graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), a, b);
+    return name;
+  }
+
+  /** The activation layer alone (after an {@link #add}, as ResNet's post-addition ReLU). */
+  String act(String name, String input) {
+    graph.addLayer(name, new ActivationLayer.Builder().activation(activation.create()).build(), input);
+    return name;
+  }
+
+  private static ConvolutionLayer conv(int nOut, int kernel, int stride) {
+    return new ConvolutionLayer.Builder(kernel, kernel)
+        .stride(stride, stride)
+        .nOut(nOut)
+        .hasBias(false)
+        .convolutionMode(ConvolutionMode.Same)
+        .activation(new ActivationIdentity())
+        .build();
+  }
+
+  private String bn(String name, String input) {
     // DL4J's batch norm never applies its activation; identity keeps the saved config from claiming sigmoid
-    graph.addLayer(name + "_bn", new BatchNormalization.Builder().activation(new ActivationIdentity()).build(), name + "_conv");
+    graph.addLayer(name + "_bn", new BatchNormalization.Builder().activation(new ActivationIdentity()).build(), input);
     return name + "_bn";
   }
 

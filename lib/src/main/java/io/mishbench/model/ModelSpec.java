@@ -8,7 +8,7 @@ import io.mishbench.activation.ActivationRegistry;
  * @param name model family, one of {@link ModelZoo#NAMES}
  * @param activation activation name as {@link ActivationRegistry} accepts it
  * @param classes number of output classes, at least 2
- * @param resolution input height and width in pixels, at least 8
+ * @param resolution input height and width in pixels, at least the family's down-sampling factor
  * @param channels input channels, 1 (grey) or 3 (RGB)
  * @param width channel multiplier applied to every layer, in (0, 16]
  * @param depth block-count multiplier applied to every stage, in (0, 16]
@@ -17,13 +17,14 @@ public record ModelSpec(
     String name, String activation, int classes, int resolution, int channels, double width, double depth) {
 
   public ModelSpec {
-    ModelZoo.requireKnown(name);
     activation = ActivationRegistry.canonicalName(activation);
     if (classes < 2) {
       throw new IllegalArgumentException("classes must be >= 2, got " + classes);
     }
-    if (resolution < 8) {
-      throw new IllegalArgumentException("resolution must be >= 8 pixels, got " + resolution);
+    int min = ModelZoo.minResolution(name);
+    if (resolution < min) {
+      throw new IllegalArgumentException(
+          name + " down-samples by " + min + ": resolution must be >= " + min + " pixels, got " + resolution);
     }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);

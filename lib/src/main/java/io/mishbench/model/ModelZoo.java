@@ -1,7 +1,10 @@
 package io.mishbench.model;
 
 import io.mishbench.activation.ActivationRegistry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,28 +18,38 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Builds every model from a {@link ModelSpec}.
- *
- * <p>The families available so far are scaled-down networks for small inputs (28-64 px):
- *
- * <ul>
- *   <li>{@code tinycsp}: a 3x3 stem and two CSP stages (CSPResNet-style, 32 and 64 channels at width
- *       1), global average pooling, softmax;
- *   <li>{@code tinyresnet}: the same stem and widths with plain residual stages, the non-CSP baseline.
- * </ul>
+ * Builds every model from a {@link ModelSpec}: the family's body ({@link ModelFamily}), then global
+ * average pooling and a dense softmax classifier. Families and their names are listed in
+ * {@link #FAMILIES}.
  */
 public final class ModelZoo {
 
+  /** Every family by name, in the order {@code models} lists them. */
+  private static final Map<String, ModelFamily> FAMILIES = families();
+
   /** Model names {@link #build} accepts. */
-  public static final List<String> NAMES = List.of("tinycsp", "tinyresnet");
+  public static final List<String> NAMES = List.copyOf(FAMILIES.keySet());
 
   private ModelZoo() {}
 
+  private static Map<String, ModelFamily> families() {
+    Map<String, ModelFamily> f = new LinkedHashMap<>();
+    f.put("tinycsp", new TinyNets(true));
+    f.put("tinyresnet", new TinyNets(false));
+    return Collections.unmodifiableMap(f);
+  }
+
   /** Throws an IllegalArgumentException naming the known models when {@code name} is not one. */
   public static void requireKnown(String name) {
-    if (!NAMES.contains(name)) {
+    if (!FAMILIES.containsKey(name)) {
       throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", NAMES));
     }
+  }
+
+  /** The smallest input (pixels) model {@code name} accepts: its total down-sampling. */
+  public static int minResolution(String name) {
+    requireKnown(name);
+    return FAMILIES.get(name).downsampling();
   }
 
   /**
@@ -57,18 +70,7 @@ public final class ModelZoo {
             .addInputs("input")
             .setInputTypes(InputType.convolutional(spec.resolution(), spec.resolution(), spec.channels()));
     Blocks blocks = new Blocks(graph, ActivationRegistry.parse(spec.activation()));
-    String x = blocks.convBnAct("stem", "input", spec.channels(16), 3, 2);
-    switch (spec.name()) {
-      case "tinycsp" -> {
-        x = blocks.cspStage("stage1", x, spec.channels(32), spec.blocks(1));
-        x = blocks.cspStage("stage2", x, spec.channels(64), spec.blocks(1));
-      }
-      case "tinyresnet" -> {
-        x = blocks.resStage("stage1", x, spec.channels(32), spec.blocks(1));
-        x = blocks.resStage("stage2", x, spec.channels(64), spec.blocks(1));
-      }
-      default -> throw new IllegalStateException("unreachable: " + spec.name());
-    }
+    String x = FAMILIES.get(spec.name()).body(blocks, spec, "input");
     graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
     graph.addLayer(
         "output",
