@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BenchmarkCommand.class,
       AggregateCommand.class,
+      ModelsCommand.class,
       ActivationsCommand.class,
       BenchTrainCommand.class,
       BenchActivationsCommand.class,

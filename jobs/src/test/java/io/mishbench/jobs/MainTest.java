@@ -29,7 +29,7 @@ class MainTest {
   }
 
   static Stream<String> commands() {
-    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "activations",
+    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "models", "activations",
         "bench-train", "bench-activations");
   }
 

@@ -1,0 +1,51 @@
+package io.mishbench.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mishbench.model.ModelZoo;
+import org.junit.jupiter.api.Test;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/** {@code mishbench models}: every zoo model counted, and bad input refused before anything is built. */
+class ModelsCommandTest {
+
+  @Test
+  void jsonListsEveryModelWithItsCounts() throws Exception {
+    MainTest.Outcome o = MainTest.run("models", "--resolution", "256", "--classes", "1000", "--format", "json");
+    assertEquals(0, o.code(), o.err());
+    JsonNode models = new ObjectMapper().readTree(o.out());
+    assertEquals(ModelZoo.NAMES.size(), models.size(), o.out());
+    for (int i = 0; i < models.size(); i++) {
+      JsonNode m = models.get(i);
+      assertEquals(ModelZoo.NAMES.get(i), m.get("name").asText());
+      assertTrue(m.get("weights").asLong() > 0 && m.get("weights").asLong() < m.get("params").asLong(), m.toString());
+      assertTrue(m.get("macs").asLong() > m.get("weights").asLong(), m.toString());
+      assertEquals(256, m.get("resolution").asInt());
+      assertEquals(1000, m.get("classes").asInt());
+    }
+  }
+
+  @Test
+  void tableHasAHeaderAndOneRowPerModel() {
+    MainTest.Outcome o = MainTest.run("models", "--model", "tinycsp", "--resolution", "32", "--classes", "10");
+    assertEquals(0, o.code(), o.err());
+    assertEquals(2, o.out().lines().count(), o.out());
+    assertTrue(o.out().lines().toList().get(1).startsWith("tinycsp"), o.out());
+  }
+
+  @Test
+  void badInputNamesTheLimit() {
+    MainTest.Outcome unknown = MainTest.run("models", "--model", "vgg16");
+    assertEquals(Main.BAD_INPUT, unknown.code());
+    assertTrue(unknown.err().contains("known: tinycsp"), unknown.err());
+    MainTest.Outcome small = MainTest.run("models", "--model", "tinycsp", "--resolution", "4");
+    assertEquals(Main.BAD_INPUT, small.code());
+    assertTrue(small.err().contains(">= 8"), small.err());
+    MainTest.Outcome classes = MainTest.run("models", "--classes", "0");
+    assertEquals(Main.BAD_INPUT, classes.code());
+    assertTrue(classes.err().contains("classes must be >= 2, got 0"), classes.err());
+    assertEquals(Main.BAD_INPUT, MainTest.run("models", "--format", "xml").code());
+  }
+}
