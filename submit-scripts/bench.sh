@@ -10,7 +10,9 @@
 # Section 2: activations: forward + backward of mishbench's Mish, Swish, LeakyReLU and ReLU next to
 #   DL4J's built-in ones on a 16M-element float32 array (bench-activations), with the Vector API
 #   kernels and with the scalar fallback a JVM without --add-modules=jdk.incubator.vector runs.
-# Section 3: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
+# Section 3: grouped convolution (ResNeXt's cardinality 32), one training step of a single 3x3 layer in
+#   each implementation (bench-grouped-conv).
+# Section 4: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -131,6 +133,35 @@ kernel="$(field kernel "$(grep -m1 '"implementation":"mishbench"' <<<"$vector_js
       "$(field elements_per_sec "$line") | $x_relu | $speedup |"
   done <<<"$vector_json"$'\n'"$scalar_json"
 } >> "$out"
+
+# --- grouped convolution -----------------------------------------------------------------------------
+{
+  echo
+  echo "## Grouped convolution"
+  echo
+  echo "\`mishbench bench-grouped-conv --channels C --groups 32 --size S --batch 8 --steps 5\`: one training step"
+  echo "(forward, backward, SGD update) of a single 3x3 convolution C -> C channels on SxS maps, best of 5 steps"
+  echo "after 2 untimed ones. channel-slices: 32 DL4J convolutions on channel slices, concatenated (the zoo's);"
+  echo "samediff-im2col: one SameDiff layer, im2col then a batched matrix product (forward exact, but its weight"
+  echo "gradient inside DL4J's SameDiffLayer does not check, so it is not used); ungrouped: the plain convolution"
+  echo "of the same width, 32x the multiply-accumulates, for scale."
+  echo
+  echo "| implementation | channels | map | batch | step ms | x channel-slices |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+} >> "$out"
+for shape in "128 64" "256 32" "512 16"; do
+  read -r ch size <<<"$shape"
+  echo "bench: grouped convolution $ch channels ${size}x$size" >&2
+  gjson="$(java $opens -Xmx8g -cp "$jobs_cp" io.mishbench.jobs.Main bench-grouped-conv --channels "$ch" \
+    --groups 32 --size "$size" --batch 8 --steps 5 2>/dev/null | grep '^{')" || true
+  base="$(field step_ms "$(grep -m1 channel-slices <<<"$gjson")")"
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    ms="$(field step_ms "$line")"
+    echo "| $(field implementation "$line") | $ch | ${size}x$size | 8 | $ms |" \
+      "$(awk -v a="$ms" -v b="$base" 'BEGIN{printf "%.2f", a/b}') |" >> "$out"
+  done <<<"$gjson"
+done
 
 qs="$root/mishbench-out/quickstart"
 if [ -f "$qs/table/comparison.md" ]; then

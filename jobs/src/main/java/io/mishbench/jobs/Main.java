@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ActivationsCommand.class,
       BenchTrainCommand.class,
       BenchActivationsCommand.class,
+      BenchGroupedConvCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

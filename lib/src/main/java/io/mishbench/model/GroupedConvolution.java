@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +22,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  *
  * <p>Not used for training: its forward pass equals a direct per-group convolution (tested), but
  * the weight gradient SameDiff derives for it inside DL4J 1.0.0-M2.1 disagrees with finite
- * differences by a factor that changes with the group count and the batch size (with a batched
- * rank-3 product and with one 2-D product per group alike). {@link Blocks#groupedConv} (channel
+ * differences by a factor that changes with the group count and the batch size; written with one
+ * 2-D product per group instead, its backward pass fails inside libnd4j (strided_slice_bp: "end
+ * index should be <= corresponding dimension"). {@link Blocks#groupedConv} (channel
  * slices, gradient-checked) is what the zoo uses; this class stays for the speed comparison in
  * BENCHMARKS.md until that is understood.
  */
@@ -121,16 +121,8 @@ public final class GroupedConvolution extends SameDiffLayer {
     SDVariable grouped = cols.reshape(-1, groups, cg * kernel * kernel, outH * outW)
         .permute(1, 2, 0, 3)
         .reshape(groups, cg * kernel * kernel, -1);
-    // per group: [Og, K] x [K, b*P] = [Og, b*P], stacked to [G, Og, b*P] -> [b, G, Og, P] -> [b, O, oH, oW]
-    // (one 2-D product per group: ND4J's batched rank-3 mmul gradient came out scaled by the batch size)
-    SDVariable w = params.get("W");
-    SDVariable[] outs = new SDVariable[groups];
-    for (int g = 0; g < groups; g++) {
-      SDVariable wg = w.get(SDIndex.point(g));
-      SDVariable xg = grouped.get(SDIndex.point(g));
-      outs[g] = sd.mmul(wg, xg);
-    }
-    SDVariable out = sd.stack(0, outs);
+    // [G, Og, K] x [G, K, b*P] = [G, Og, b*P] -> [b, G, Og, P] -> [b, O, oH, oW]
+    SDVariable out = sd.mmul(params.get("W"), grouped);
     return out.reshape(groups, og, -1, outH * outW)
         .permute(2, 0, 1, 3)
         .reshape(-1, nOut, outH, outW);
