@@ -49,6 +49,9 @@ public final class ModelCounter {
 
   /** Weights of one layer: kernel volume times input and output channels, or nIn x nOut. */
   static long weights(Layer layer) {
+    if (layer instanceof GroupedConvolution g) {
+      return g.weightCount();
+    }
     if (layer instanceof DepthwiseConvolution2D d) {
       return d.getNIn() * d.getDepthMultiplier() * area(d.getKernelSize());
     }
@@ -66,7 +69,8 @@ public final class ModelCounter {
 
   /** Output positions each weight is applied at: height x width of a convolution's output, else 1. */
   private static long positions(Layer layer, InputType out) {
-    if (layer instanceof ConvolutionLayer && out instanceof InputType.InputTypeConvolutional c) {
+    if ((layer instanceof ConvolutionLayer || layer instanceof GroupedConvolution)
+        && out instanceof InputType.InputTypeConvolutional c) {
       return c.getHeight() * c.getWidth();
     }
     return 1;
