@@ -12,7 +12,8 @@
 #   kernels and with the scalar fallback a JVM without --add-modules=jdk.incubator.vector runs.
 # Section 3: grouped convolution (ResNeXt's cardinality 32), one training step of a single 3x3 layer in
 #   each implementation (bench-grouped-conv).
-# Section 4: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
+# Section 4: every full-size zoo model: bench-train at 224x224, batch 8, 1000 classes (skipped with --quick).
+# Section 5: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -162,6 +163,36 @@ for shape in "128 64" "256 32" "512 16"; do
       "$(awk -v a="$ms" -v b="$base" 'BEGIN{printf "%.2f", a/b}') |" >> "$out"
   done <<<"$gjson"
 done
+
+# --- full-size models ---------------------------------------------------------------------------------
+if [ "${1:-}" != "--quick" ]; then
+  {
+    echo
+    echo "## Full-size models"
+    echo
+    echo "\`mishbench bench-train --model M --resolution 224 --batch 8 --steps 5 --classes 1000 --activation mish\`"
+    echo "(one process, no Spark, random data, 5 timed steps after 3 warm-up steps), one run per model; weights and"
+    echo "MACs from \`mishbench models --resolution 224 --classes 1000\`."
+    echo
+    echo "| model | params (DL4J) | weights | GMACs | images/s | step ms |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  } >> "$out"
+  models_json="$(java $opens -cp "$jobs_cp" io.mishbench.jobs.Main models --resolution 224 --classes 1000 --format json 2>/dev/null | grep '"name"')"
+  while IFS= read -r m; do
+    name="$(field name "$m")"
+    case "$name" in tiny*) continue ;; esac
+    echo "bench: full-size $name at 224" >&2
+    json="$(java $opens -Xmx12g -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model "$name" --resolution 224 \
+      --channels 3 --classes 1000 --batch 8 --steps 5 --activation mish 2>/dev/null | grep '^{' | tail -1)" || true
+    gmacs="$(awk -v m="$(field macs "$m")" 'BEGIN{printf "%.2f", m/1e9}')"
+    if [ -z "$json" ]; then
+      echo "| $name | $(field params "$m") | $(field weights "$m") | $gmacs | failed | |" >> "$out"
+    else
+      echo "| $name | $(field params "$m") | $(field weights "$m") | $gmacs | $(field images_per_sec "$json") |" \
+        "$(field step_ms "$json") |" >> "$out"
+    fi
+  done <<<"$models_json"
+fi
 
 qs="$root/mishbench-out/quickstart"
 if [ -f "$qs/table/comparison.md" ]; then
