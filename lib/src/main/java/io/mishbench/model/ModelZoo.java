@@ -36,6 +36,7 @@ public final class ModelZoo {
     Map<String, ModelFamily> f = new LinkedHashMap<>();
     f.put("tinycsp", new TinyNets(true));
     f.put("tinyresnet", new TinyNets(false));
+    f.put("resnet50", new TorchvisionResNet());
     return Collections.unmodifiableMap(f);
   }
 

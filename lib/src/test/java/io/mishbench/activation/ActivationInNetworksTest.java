@@ -139,7 +139,7 @@ class ActivationInNetworksTest {
   @MethodSource("activations")
   void zooModelsUseOnlyMishbenchActivations(String name) {
     for (String model : ModelZoo.NAMES) {
-      ComputationGraphConfiguration conf = ModelZoo.build(new ModelSpec(model, name, 3, 16, 1, 0.5, 1), 1, new Adam(1e-3), 0);
+      ComputationGraphConfiguration conf = ModelZoo.build(new ModelSpec(model, name, 3, Math.max(16, ModelZoo.minResolution(model)), 1, 0.25, 0.34), 1, new Adam(1e-3), 0);
       int found = 0;
       for (var vertex : conf.getVertices().entrySet()) {
         if (!(vertex.getValue() instanceof LayerVertex lv)) {
