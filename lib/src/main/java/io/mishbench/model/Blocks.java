@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -27,7 +26,7 @@ final class Blocks {
     this.activation = activation;
   }
 
-  /** Convolution (no bias, same padding), batch norm, activation: Darknet's "convolutional" block. */
+  /** Convolution (no bias, padding kernel / 2), batch norm, activation: Darknet's "convolutional" block. */
   String convBnAct(String name, String input, int nOut, int kernel, int stride) {
     String bn = convBn(name, input, nOut, kernel, stride);
     graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
@@ -49,25 +48,32 @@ final class Blocks {
    * @throws IllegalArgumentException when the channels do not divide into the groups
    */
   String groupedConvBnAct(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
+    String conv = groupedConv(name, input, inChannels, nOut, kernel, stride, groups);
+    String bn = bn(name, conv);
+    graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
+    return name + "_act";
+  }
+
+  /** The grouped convolution of {@link #groupedConvBnAct} alone; returns {@code name + "_conv"} or {@code name}. */
+  String groupedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
     if (groups < 1 || inChannels % groups != 0 || nOut % groups != 0) {
       throw new IllegalArgumentException(name + ": " + inChannels + " input and " + nOut
           + " output channels do not split into " + groups + " groups");
     }
     if (groups == 1) {
-      return convBnAct(name, input, nOut, kernel, stride);
+      graph.addLayer(name, conv(nOut, kernel, stride), input);
+      return name;
     }
     int in = inChannels / groups;
     String[] parts = new String[groups];
     for (int g = 0; g < groups; g++) {
       String slice = name + "_g" + g + "_in";
-      graph.addVertex(slice, new SubsetVertex(g * in, (g + 1) * in - 1), input);
-      parts[g] = name + "_g" + g + "_conv";
+      graph.addVertex(slice, new ChannelSlice(g * in, (g + 1) * in - 1), input);
+      parts[g] = name + "_g" + g;
       graph.addLayer(parts[g], conv(nOut / groups, kernel, stride), slice);
     }
-    graph.addVertex(name + "_conv", new MergeVertex(), parts);
-    String bn = bn(name, name + "_conv");
-    graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
-    return name + "_act";
+    graph.addVertex(name, new MergeVertex(), parts);
+    return name;
   }
 
   /** Max pooling (same padding). */
@@ -102,12 +108,19 @@ final class Blocks {
     return name;
   }
 
-  private static ConvolutionLayer conv(int nOut, int kernel, int stride) {
+  /**
+   * Convolution without bias, zero-padded by kernel / 2 on every side, as Darknet's {@code pad=1} and
+   * torchvision do: output size floor((in + 2 (k / 2) - k) / stride) + 1, which is ceil(in / stride)
+   * for odd kernels, with the same window positions as the published networks (DL4J's 'Same' mode
+   * would pad only at the bottom and right for stride 2).
+   */
+  static ConvolutionLayer conv(int nOut, int kernel, int stride) {
     return new ConvolutionLayer.Builder(kernel, kernel)
         .stride(stride, stride)
+        .padding(kernel / 2, kernel / 2)
         .nOut(nOut)
         .hasBias(false)
-        .convolutionMode(ConvolutionMode.Same)
+        .convolutionMode(ConvolutionMode.Truncate)
         .activation(new ActivationIdentity())
         .build();
   }
