@@ -36,7 +36,11 @@ public final class ModelZoo {
     Map<String, ModelFamily> f = new LinkedHashMap<>();
     f.put("tinycsp", new TinyNets(true));
     f.put("tinyresnet", new TinyNets(false));
+    f.put("resnet20", new CifarResNet(3));
     f.put("resnet50", new TorchvisionResNet());
+    f.put("resnext50", new DarknetResNeXt());
+    f.put("cspresnet50", new CspResNetFamily(false));
+    f.put("cspresnext50", new CspResNetFamily(true));
     return Collections.unmodifiableMap(f);
   }
 
