@@ -36,6 +36,8 @@ public final class ModelZoo {
     Map<String, ModelFamily> f = new LinkedHashMap<>();
     f.put("tinycsp", new TinyNets(true));
     f.put("tinyresnet", new TinyNets(false));
+    f.put("darknet53", new DarknetFamily(false));
+    f.put("cspdarknet53", new DarknetFamily(true));
     return Collections.unmodifiableMap(f);
   }
 
