@@ -41,6 +41,8 @@ public final class ModelZoo {
     f.put("resnext50", new DarknetResNeXt());
     f.put("cspresnet50", new CspResNetFamily(false));
     f.put("cspresnext50", new CspResNetFamily(true));
+    f.put("darknet53", new DarknetFamily(false));
+    f.put("cspdarknet53", new DarknetFamily(true));
     return Collections.unmodifiableMap(f);
   }
 
