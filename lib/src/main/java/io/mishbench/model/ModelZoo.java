@@ -41,6 +41,8 @@ public final class ModelZoo {
     f.put("resnext50", new DarknetResNeXt());
     f.put("cspresnet50", new CspResNetFamily(false));
     f.put("cspresnext50", new CspResNetFamily(true));
+    f.put("peleenet", new PeleeNetFamily(false));
+    f.put("csppeleenet", new PeleeNetFamily(true));
     return Collections.unmodifiableMap(f);
   }
 
