@@ -43,6 +43,8 @@ public final class ModelZoo {
     f.put("cspresnext50", new CspResNetFamily(true));
     f.put("darknet53", new DarknetFamily(false));
     f.put("cspdarknet53", new DarknetFamily(true));
+    f.put("peleenet", new PeleeNetFamily(false));
+    f.put("csppeleenet", new PeleeNetFamily(true));
     return Collections.unmodifiableMap(f);
   }
 
