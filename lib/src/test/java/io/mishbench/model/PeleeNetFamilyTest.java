@@ -138,20 +138,7 @@ class PeleeNetFamilyTest {
   void scaledDownModelsTrain(String model) {
     int resolution = 32;
     for (String activation : ACTIVATIONS) {
-      ModelSpec spec = new ModelSpec(model, activation, 10, resolution, 3, 0.25, 0.34);
-      ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 7, new Sgd(0.01), 5e-4));
-      net.init();
-      Nd4j.getRandom().setSeed(11);
-      INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, resolution, resolution);
-      INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 10);
-      y.putScalar(0, 3, 1);
-      y.putScalar(1, 7, 1);
-      INDArray out = net.outputSingle(x);
-      assertEquals(2, out.size(0), model + "/" + activation + " output rows");
-      assertEquals(10, out.size(1), model + "/" + activation + " output classes");
-      assertTrue(Double.isFinite(out.sumNumber().doubleValue()), model + "/" + activation + " output " + out);
-      net.fit(new DataSet(x, y));
-      assertTrue(Double.isFinite(net.score()), model + "/" + activation + " loss after one step: " + net.score());
+      ZooChecks.trainsOneStep(model, activation, 0.25, resolution);
     }
   }
 }

@@ -120,20 +120,7 @@ class ResNetFamiliesTest {
   })
   void scaledDownModelsTrain(String model, double width, int resolution) {
     for (String activation : ACTIVATIONS) {
-      ModelSpec spec = new ModelSpec(model, activation, 10, resolution, 3, width, 0.34);
-      ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 7, new Sgd(0.01), 5e-4));
-      net.init();
-      Nd4j.getRandom().setSeed(11);
-      INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, resolution, resolution);
-      INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 10);
-      y.putScalar(0, 3, 1);
-      y.putScalar(1, 7, 1);
-      INDArray out = net.outputSingle(x);
-      assertEquals(2, out.size(0), model + "/" + activation + " output rows");
-      assertEquals(10, out.size(1), model + "/" + activation + " output classes");
-      assertTrue(Double.isFinite(out.sumNumber().doubleValue()), model + "/" + activation + " output " + out);
-      net.fit(new DataSet(x, y));
-      assertTrue(Double.isFinite(net.score()), model + "/" + activation + " loss after one step: " + net.score());
+      ZooChecks.trainsOneStep(model, activation, width, resolution);
     }
   }
 
