@@ -38,8 +38,8 @@ done
 opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-modules=jdk.incubator.vector"
 # model | activation | resolution | channels | batch | width
 configs=(
-  "tinycsp mish 28 1 32 1.0"
-  "tinycsp mish 64 3 16 2.0"
+  "resnet20 mish 32 1 32 1.0"
+  "cspresnet50 mish 64 3 16 0.25"
 )
 
 best_of() { # prints the JSON line with the highest images_per_sec of $repeats runs

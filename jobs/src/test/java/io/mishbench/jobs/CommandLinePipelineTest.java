@@ -40,7 +40,7 @@ class CommandLinePipelineTest {
         results = results
         width = 0.5
         training { epochs = 1, workers = 2, batch-size-per-worker = 8, averaging-frequency = 2, optimizer = adam, learning-rate = 0.01 }
-        grid { models = [tinycsp], activations = [leakyrelu, mish] }
+        grid { models = [resnet20], activations = [leakyrelu, mish] }
         """.replace("prepared", dir.resolve("prepared").toString()).replace("results = results", "results = \"" + dir.resolve("results") + "\""));
     assertEquals(0, Main.run("benchmark", "--config", cfg.toString()));
     try (var runs = Files.list(dir.resolve("results/runs"))) {
@@ -53,7 +53,7 @@ class CommandLinePipelineTest {
 
     assertEquals(0, Main.run("aggregate", "--results", dir.resolve("results").toString(), "--output", dir.resolve("table").toString()));
     String md = Files.readString(dir.resolve("table/comparison.md"));
-    assertTrue(md.contains("| tinycsp | none |"), md);
+    assertTrue(md.contains("| resnet20 | none |"), md);
     assertTrue(md.contains("LReLU top-1") && md.contains("Mish top-5"), md);
     assertTrue(Files.readString(dir.resolve("table/comparison.csv")).startsWith("model,augmentation,leakyrelu_top1"));
   }

@@ -87,7 +87,7 @@ class MainTest {
     assertEquals(Main.BAD_INPUT, typo.code());
     assertTrue(typo.err().contains("trainng.epochs: unknown key"), typo.err());
 
-    Outcome model = run("benchmark", "--config", cfg.toString(), "--set", "grid.models=[tinycsp, vgg99]");
+    Outcome model = run("benchmark", "--config", cfg.toString(), "--set", "grid.models=[resnet20, vgg99]");
     assertEquals(Main.BAD_INPUT, model.code());
     assertTrue(model.err().contains("unknown model 'vgg99'"), model.err());
 

@@ -29,20 +29,20 @@ class ModelsCommandTest {
 
   @Test
   void tableHasAHeaderAndOneRowPerModel() {
-    MainTest.Outcome o = MainTest.run("models", "--model", "tinycsp", "--resolution", "32", "--classes", "10");
+    MainTest.Outcome o = MainTest.run("models", "--model", "resnet20", "--resolution", "32", "--classes", "10");
     assertEquals(0, o.code(), o.err());
     assertEquals(2, o.out().lines().count(), o.out());
-    assertTrue(o.out().lines().toList().get(1).startsWith("tinycsp"), o.out());
+    assertTrue(o.out().lines().toList().get(1).startsWith("resnet20"), o.out());
   }
 
   @Test
   void badInputNamesTheLimit() {
     MainTest.Outcome unknown = MainTest.run("models", "--model", "vgg16");
     assertEquals(Main.BAD_INPUT, unknown.code());
-    assertTrue(unknown.err().contains("known: tinycsp"), unknown.err());
-    MainTest.Outcome small = MainTest.run("models", "--model", "tinycsp", "--resolution", "4");
+    assertTrue(unknown.err().contains("known: resnet20"), unknown.err());
+    MainTest.Outcome small = MainTest.run("models", "--model", "cspresnet50", "--resolution", "4");
     assertEquals(Main.BAD_INPUT, small.code());
-    assertTrue(small.err().contains(">= 8"), small.err());
+    assertTrue(small.err().contains(">= 32"), small.err());
     MainTest.Outcome classes = MainTest.run("models", "--classes", "0");
     assertEquals(Main.BAD_INPUT, classes.code());
     assertTrue(classes.err().contains("classes must be >= 2, got 0"), classes.err());

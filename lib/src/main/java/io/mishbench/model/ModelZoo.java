@@ -34,8 +34,6 @@ public final class ModelZoo {
 
   private static Map<String, ModelFamily> families() {
     Map<String, ModelFamily> f = new LinkedHashMap<>();
-    f.put("tinycsp", new TinyNets(true));
-    f.put("tinyresnet", new TinyNets(false));
     f.put("resnet20", new CifarResNet(3));
     f.put("resnet50", new TorchvisionResNet());
     f.put("resnext50", new DarknetResNeXt());

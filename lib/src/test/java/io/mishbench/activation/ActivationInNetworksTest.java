@@ -162,7 +162,7 @@ class ActivationInNetworksTest {
   @MethodSource("activations")
   void zooModelSurvivesModelSerializer(String name, @TempDir File dir) throws Exception {
     ComputationGraph net = new ComputationGraph(ModelZoo.build(
-        new ModelSpec("tinycsp", name, 3, 16, 1, 0.5, 1), 42, new Adam(1e-3), 1e-4));
+        new ModelSpec("resnet20", name, 3, 16, 1, 0.5, 1), 42, new Adam(1e-3), 1e-4));
     net.init();
     File file = new File(dir, "model.zip");
     assertEquals(DataType.FLOAT, net.params().dataType(), "the zoo trains in float32, through the vector kernels");

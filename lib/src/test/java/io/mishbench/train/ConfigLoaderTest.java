@@ -35,7 +35,7 @@ class ConfigLoaderTest {
     List<String> p = e.problems();
     assertEquals(7, p.size(), "problems: " + p);
     assertTrue(p.stream().anyMatch(s -> s.startsWith("trainig.epochs: unknown key")), p.toString());
-    assertTrue(p.stream().anyMatch(s -> s.startsWith("model: unknown model 'resnet999'; known: tinycsp")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("model: unknown model 'resnet999'; known: resnet20")), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.startsWith("activation: unknown activation 'gelu'; known: mish")), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.equals("training.workers: must be in [1, 4096], got 0")), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.equals("training.batch-size-per-worker: must be in [1, 65536], got -4")), p.toString());
@@ -76,7 +76,7 @@ class ConfigLoaderTest {
 
   @Test
   void gridExpandsModelsAugmentationsActivationsSeeds() throws Exception {
-    Path f = write("dataset = /d\nresults = /r\ngrid { models = [tinycsp, tinyresnet], activations = [mish, swish], seeds = [1, 2] }\n");
+    Path f = write("dataset = /d\nresults = /r\ngrid { models = [resnet20, cspresnet50], activations = [mish, swish], seeds = [1, 2] }\n");
     assertEquals(8, ConfigLoader.load(f, List.of()).cells().size());
   }
 
