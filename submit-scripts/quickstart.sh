@@ -26,12 +26,12 @@ if [ ! -f "$prepared/manifest.json" ]; then
     echo "quickstart: importing Fashion-MNIST from $fashion (400 train + 100 val images per class)"
     "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$out/data/raw" \
       --train-per-class 400 --val-per-class 100
-    size=28 channels=1
+    size=32 channels=1
   else
     echo "quickstart: NOTICE: Fashion-MNIST is not installed under $fashion"
     echo "quickstart: (on Debian: apt-get install dataset-fashion-mnist); using a generated dataset instead"
-    "$mishbench" synth --output "$out/data/raw" --classes 10 --per-class 400 --size 28 --seed 1
-    size=28 channels=3
+    "$mishbench" synth --output "$out/data/raw" --classes 10 --per-class 400 --size 32 --seed 1
+    size=32 channels=3
   fi
   "$mishbench" prepare --input "$out/data/raw" --output "$prepared" \
     --image-size "$size" --channels "$channels" --shard-size 500 --overwrite
