@@ -9,21 +9,30 @@ import java.util.SplittableRandom;
  * <p>{@link #train} crops (torchvision's RandomResizedCrop: area fraction and log-uniform aspect ratio,
  * 10 attempts, then a centre crop), resizes the crop bilinearly to {@code resolution x resolution},
  * flips it horizontally and jitters colour in HSV as Darknet does (hue shift, saturation and exposure
- * factors from {@code rand_scale}; grey images get exposure only). Without random-resized crop it
- * starts from the evaluation view instead. {@link #eval} resizes the shorter side to
- * {@code resolution} and centre-crops.
+ * factors from {@code rand_scale}; saturation capped at 1, channels clamped to [0, 1]; grey images get
+ * exposure only). Without random-resized crop it starts from the evaluation view instead.
+ * {@link #eval} resizes the shorter side to {@code resolution} and centre-crops.
  *
  * <p>Resampling is PIL's bilinear filter (a triangle of support 1 output pixel, widened by the
  * down-scaling factor so that shrinking averages every source pixel instead of aliasing), separable and
  * computed directly on the bytes; the flip is folded into the column weights and the 1/255 scaling into
- * the row weights. Every random decision is drawn from the {@code rng} argument, in a fixed order, so
- * equal seeds give equal images. Instances are immutable, thread-safe and serializable.
+ * the row weights. The jitter runs on the Vector API when the JVM has it ({@link AugmentVectors},
+ * bit-identical to the scalar loop). Every random decision is drawn from the {@code rng} argument in a
+ * fixed order (the crop's draws, one for the flip, five for the jitter), so equal seeds give equal
+ * images. Instances are immutable, thread-safe and serializable.
  */
 public final class ImageAugmenter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   private static final int CROP_ATTEMPTS = 10;
+
+  /**
+   * Whether the colour jitter runs on the Vector API ({@link AugmentVectors}): the JVM has
+   * {@code jdk.incubator.vector} and {@code mishbench.augment.scalar} is not {@code true}.
+   */
+  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+      && !Boolean.getBoolean("mishbench.augment.scalar");
 
   /** Per-thread scratch for the horizontal pass, grown on demand (executors reuse their threads). */
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
@@ -134,6 +143,11 @@ public final class ImageAugmenter implements Serializable {
 
     /** Jitters a CHW image of {@code channels} planes of {@code plane} values in place; results clamped to [0, 1]. */
     void apply(float[] chw, int channels, int plane) {
+      apply(chw, channels, plane, VECTOR);
+    }
+
+    /** {@link #apply(float[], int, int)}, with the Vector API for the bulk of the pixels or not. */
+    void apply(float[] chw, int channels, int plane, boolean vector) {
       if (identity()) {
         return;
       }
@@ -146,50 +160,46 @@ public final class ImageAugmenter implements Serializable {
         }
         return;
       }
+      // Per pixel with max M, min m, delta D = M - m: v' = e M and v' s' = e min(M, f D) (the saturation
+      // capped at 1, without dividing by M); channel n (R 5, G 3, B 1) becomes
+      // v' - v' s' clamp(min(k, 4 - k), 0, 1) with k = (n + hue) mod 6, the hue in sixths of the circle.
+      // Plain comparisons instead of Math.min/max: values are never NaN, and this loop is the hot one.
       float shift = hueShift * 6f;
-      for (int i = 0; i < plane; i++) {
+      float sf = saturationFactor;
+      float ef = exposureFactor;
+      int from = vector ? AugmentVectors.hsvJitter(chw, plane, shift, sf, ef) : 0;
+      for (int i = from; i < plane; i++) {
         float r = chw[i];
         float g = chw[plane + i];
         float b = chw[2 * plane + i];
-        float max = Math.max(r, Math.max(g, b));
-        float delta = max - Math.min(r, Math.min(g, b));
-        float h = 0;
-        float s = 0;
+        float max = r > g ? (r > b ? r : b) : (g > b ? g : b);
+        float min = r < g ? (r < b ? r : b) : (g < b ? g : b);
+        float delta = max - min;
+        float h = shift;
         if (delta > 0) {
-          s = delta / max;
-          if (r == max) {
-            h = (g - b) / delta;
-          } else if (g == max) {
-            h = 2 + (b - r) / delta;
-          } else {
-            h = 4 + (r - g) / delta;
-          }
+          float inv = 1f / delta;
+          h += r == max ? (g - b) * inv : g == max ? 2 + (b - r) * inv : 4 + (r - g) * inv;
         }
-        h += shift;
-        h -= 6f * (float) Math.floor(h / 6f);
-        s = Math.min(1f, s * saturationFactor);
-        float v = max * exposureFactor;
-        int sector = Math.min(5, (int) h);
-        float f = h - sector;
-        float p = v * (1 - s);
-        float q = v * (1 - s * f);
-        float t = v * (1 - s * (1 - f));
-        switch (sector) {
-          case 0 -> { r = v; g = t; b = p; }
-          case 1 -> { r = q; g = v; b = p; }
-          case 2 -> { r = p; g = v; b = t; }
-          case 3 -> { r = p; g = q; b = v; }
-          case 4 -> { r = t; g = p; b = v; }
-          default -> { r = v; g = p; b = q; }
-        }
-        chw[i] = clamp01(r);
-        chw[plane + i] = clamp01(g);
-        chw[2 * plane + i] = clamp01(b);
+        h = h < 0 ? h + 6 : h;
+        h = h >= 6 ? h - 6 : h;
+        float sd = sf * delta;
+        float v = max * ef;
+        float vs = ef * (sd < max ? sd : max);
+        chw[i] = clamp01(v - vs * ramp(h + 5));
+        chw[plane + i] = clamp01(v - vs * ramp(h + 3));
+        chw[2 * plane + i] = clamp01(v - vs * ramp(h + 1));
       }
     }
 
+    /** clamp(min(k', 4 - k'), 0, 1) with k' = k mod 6, for k in [0, 12). */
+    private static float ramp(float k) {
+      k = k >= 6 ? k - 6 : k;
+      float t = k < 4 - k ? k : 4 - k;
+      return t < 0 ? 0 : t > 1 ? 1 : t;
+    }
+
     private static float clamp01(float x) {
-      return x < 0 ? 0 : Math.min(1f, x);
+      return x < 0 ? 0 : x > 1 ? 1 : x;
     }
   }
 

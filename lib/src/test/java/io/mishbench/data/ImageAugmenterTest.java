@@ -176,6 +176,28 @@ class ImageAugmenterTest {
   }
 
   @Test
+  void vectorJitterIsBitIdenticalToTheScalarLoop() {
+    float[] img = new ImageAugmenter(AugmentSettings.NONE).eval(natural(61, 37, 8), 37);
+    // grey pixels, saturated primaries, black and white too
+    float[][] special = {{0, 0, 0}, {1, 1, 1}, {0.5f, 0.5f, 0.5f}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}};
+    int plane = 37 * 37;
+    for (int k = 0; k < special.length; k++) {
+      for (int c = 0; c < 3; c++) {
+        img[c * plane + 5 * k] = special[k][c];
+      }
+    }
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int round = 0; round < 50; round++) {
+      Jitter j = ImageAugmenter.sampleJitter(AugmentSettings.PAPER.toBuilder().hue(0.5).saturation(3).build(), rng);
+      float[] scalar = img.clone();
+      float[] vector = img.clone();
+      j.apply(scalar, 3, plane, false);
+      j.apply(vector, 3, plane, ImageAugmenter.VECTOR);
+      assertArrayEquals(scalar, vector, j.toString());
+    }
+  }
+
+  @Test
   void jitterFactorsStayWithinTheirRanges() {
     SplittableRandom rng = new SplittableRandom(7);
     double minSat = 9;
