@@ -182,6 +182,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void presetsBlockMustBeAnObjectOfObjects() throws Exception {
+    Path f = write("dataset = /d\nresults = /r\naugmentation-presets = 3\n");
+    ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(f, List.of()));
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("augmentation-presets: wrong type"), e.problems().toString());
+    Path g = write("dataset = /d\nresults = /r\naugmentation-presets { mine = paper, Fancy { flip = 1 } }\n");
+    ConfigValidationException e2 = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(g, List.of()));
+    assertEquals(List.of(
+        "augmentation-presets.Fancy: a preset name is a lower-case letter followed by up to 39 lower-case letters,"
+            + " digits, '_' or '-'",
+        "augmentation-presets.mine: must be an object of preset keys, got string"), e2.problems());
+  }
+
+  @Test
   void resolutionIsZeroOrWithinRange() throws Exception {
     Path f = write("dataset = /d\nresults = /r\n");
     ExperimentConfig dflt = ConfigLoader.load(f, List.of());
