@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       BenchTrainCommand.class,
       BenchActivationsCommand.class,
       BenchGroupedConvCommand.class,
+      BenchDataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

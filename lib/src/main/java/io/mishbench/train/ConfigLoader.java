@@ -3,9 +3,13 @@ package io.mishbench.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import io.mishbench.activation.ActivationRegistry;
+import io.mishbench.data.AugmentSettings;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ExperimentConfig.Cell;
@@ -15,8 +19,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -25,11 +35,21 @@ import java.util.function.Function;
  * {@code --set key=value} overrides and validates the result. Every problem is collected with its key
  * path and reported together in one {@link ConfigValidationException}; keys the defaults do not have
  * are errors. Nothing here touches Spark or the datasets, so a bad config fails before any work.
+ *
+ * <p>Augmentations are named presets: the built-in ones ({@link AugmentSettings#PRESETS}) and those an
+ * experiment file defines under {@code augmentation-presets}, each a base preset plus overridden keys
+ * ({@link AugmentSettings#KEYS}), e.g. {@code augmentation-presets { mine { base = paper, cutmix = 0 } }}.
+ * Their keys and values are validated like every other key.
  */
 public final class ConfigLoader {
 
-  /** Augmentations this build implements. */
-  public static final List<String> AUGMENTATIONS = List.of("none");
+  /** The built-in augmentation presets ({@link AugmentSettings#PRESETS}); experiment files may define more. */
+  public static final List<String> AUGMENTATIONS = AugmentSettings.PRESETS;
+
+  /** The block of user-defined augmentation presets. */
+  public static final String PRESETS_KEY = "augmentation-presets";
+
+  private static final String PRESET_NAME = "[a-z][a-z0-9_-]{0,39}";
 
   private static final List<String> OPTIMIZERS = List.of("sgd", "adam");
 
@@ -54,21 +74,25 @@ public final class ConfigLoader {
     Config defaults = ConfigFactory.parseResources(ConfigLoader.class, "/mishbench-defaults.conf");
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, ?> e : user.entrySet()) {
-      if (!defaults.hasPathOrNull(e.getKey())) {
+      if (!defaults.hasPathOrNull(e.getKey()) && !e.getKey().startsWith(PRESETS_KEY + ".")) {
         problems.add(e.getKey() + ": unknown key");
       }
     }
     Config c = user.withFallback(defaults).resolve();
     Reader r = new Reader(c, problems);
+    Set<String> knownAugmentations = new LinkedHashSet<>(AugmentSettings.PRESETS);
+    Map<String, AugmentSettings> presets = new Presets(c, r, knownAugmentations).resolveAll();
+    List<String> augmentationNames = List.copyOf(knownAugmentations);
 
     URI dataset = r.get("dataset", k -> HadoopFiles.resolve(r.requiredString(k)));
     URI results = r.get("results", k -> HadoopFiles.resolve(r.requiredString(k)));
     String model = r.get("model", k -> model(c.getString(k)));
     String activation = r.get("activation", k -> ActivationRegistry.canonicalName(c.getString(k)));
-    String augmentation = r.get("augmentation", k -> oneOf(c.getString(k), AUGMENTATIONS, "augmentation"));
+    String augmentation = r.get("augmentation", k -> oneOf(c.getString(k), augmentationNames, "augmentation"));
     Long seed = r.get("seed", c::getLong);
     Double width = r.get("width", k -> r.range(c.getDouble(k), 0, false, 16));
     Double depth = r.get("depth", k -> r.range(c.getDouble(k), 0, false, 16));
+    Integer resolution = r.get("resolution", k -> resolution(c.getInt(k)));
 
     Integer epochs = r.get("training.epochs", k -> r.intRange(c.getInt(k), 1, 10_000));
     Integer workers = r.get("training.workers", k -> r.intRange(c.getInt(k), 1, 4096));
@@ -84,7 +108,7 @@ public final class ConfigLoader {
     List<String> activations = r.get("grid.activations",
         k -> nonEmpty(c.getStringList(k).stream().map(ActivationRegistry::canonicalName).distinct().toList()));
     List<String> augmentations = r.get("grid.augmentations",
-        k -> nonEmpty(c.getStringList(k).stream().map(a -> oneOf(a, AUGMENTATIONS, "augmentation")).toList()));
+        k -> nonEmpty(c.getStringList(k).stream().map(a -> oneOf(a, augmentationNames, "augmentation")).toList()));
     List<Long> seeds = r.get("grid.seeds", k -> nonEmpty(c.getLongList(k)));
 
     if (!problems.isEmpty()) {
@@ -94,7 +118,15 @@ public final class ConfigLoader {
         new Training(epochs, workers, batch, averaging, optimizer, learningRate, momentum, weightDecay, evalBatch);
     Grid grid = new Grid(models, activations, augmentations, seeds);
     return new ExperimentConfig(
-        dataset, results, new Cell(model, activation, augmentation, seed), width, depth, training, grid);
+        dataset, results, new Cell(model, activation, augmentation, seed), width, depth, training, grid, resolution,
+        presets);
+  }
+
+  private static int resolution(int v) {
+    if (v != 0 && (v < 8 || v > 1024)) {
+      throw new IllegalArgumentException("must be 0 (the prepared dataset's image size) or in [8, 1024], got " + v);
+    }
+    return v;
   }
 
   /** Applies {@code key=value} overrides; a value starting with '[' or '{' is parsed as HOCON. */
@@ -140,6 +172,148 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("has duplicates: " + list);
     }
     return List.copyOf(list);
+  }
+
+  /**
+   * The augmentation presets: the built-in ones, then the experiment file's, each resolved from its
+   * {@code base} (built-in or another of the file's, cycles refused). A preset with a problem is left
+   * out of the result but stays a known name, so cells naming it do not add a second, misleading error.
+   */
+  private static final class Presets {
+    private final Config c;
+    private final Reader r;
+    private final Set<String> known;
+    private final Map<String, Config> defined = new TreeMap<>();
+    private final Map<String, AugmentSettings> resolved = new LinkedHashMap<>();
+    private final Set<String> failed = new HashSet<>();
+
+    Presets(Config c, Reader r, Set<String> known) {
+      this.c = c;
+      this.r = r;
+      this.known = known;
+    }
+
+    Map<String, AugmentSettings> resolveAll() {
+      for (String name : AugmentSettings.PRESETS) {
+        resolved.put(name, AugmentSettings.preset(name));
+      }
+      ConfigObject block = r.get(PRESETS_KEY, c::getObject);
+      if (block == null) {
+        return resolved;
+      }
+      for (String name : new TreeSet<>(block.keySet())) {
+        String path = PRESETS_KEY + "." + name;
+        ConfigValue v = block.get(name);
+        if (AugmentSettings.PRESETS.contains(name)) {
+          r.problems().add(path + ": '" + name + "' is a built-in preset; give yours another name");
+        } else if (!name.matches(PRESET_NAME)) {
+          r.problems().add(path + ": a preset name is a lower-case letter followed by up to 39 lower-case letters,"
+              + " digits, '_' or '-'");
+        } else if (v.valueType() != ConfigValueType.OBJECT) {
+          r.problems().add(path + ": must be an object of preset keys, got " + v.valueType().name().toLowerCase(Locale.ROOT));
+        } else {
+          defined.put(name, ((ConfigObject) v).toConfig());
+          known.add(name);
+        }
+      }
+      for (String name : defined.keySet()) {
+        resolve(name, new ArrayList<>());
+      }
+      return resolved;
+    }
+
+    /** The settings of {@code name}, or null when it (or a base) has a problem, which is then recorded. */
+    private AugmentSettings resolve(String name, List<String> chain) {
+      if (resolved.containsKey(name)) {
+        return resolved.get(name);
+      }
+      if (failed.contains(name)) {
+        return null;
+      }
+      String path = PRESETS_KEY + "." + name;
+      if (chain.contains(name)) {
+        List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(name), chain.size()));
+        cycle.add(name);
+        r.problems().add(PRESETS_KEY + "." + chain.get(chain.size() - 1) + ".base: presets form a cycle: "
+            + String.join(" -> ", cycle));
+        failed.addAll(cycle);
+        return null;
+      }
+      Config p = defined.get(name);
+      int before = r.problems().size();
+      for (String key : p.root().keySet()) {
+        if (!key.equals("base") && !AugmentSettings.KEYS.contains(key)) {
+          r.problems().add(path + "." + key + ": unknown key; known: base, " + String.join(", ", AugmentSettings.KEYS));
+        }
+      }
+      String base = p.hasPath("base")
+          ? r.get(path + ".base", k -> oneOf(c.getString(k), List.copyOf(known), "augmentation"))
+          : "none";
+      List<String> next = new ArrayList<>(chain);
+      next.add(name);
+      AugmentSettings baseSettings = base == null ? null : resolve(base, next);
+      if (failed.contains(name)) { // on a cycle, reported below us
+        return null;
+      }
+      // a base with problems of its own is stood in for by none, whose zero probabilities and neutral
+      // values cannot make this preset's own values look wrong
+      AugmentSettings.Builder b = (baseSettings == null ? AugmentSettings.NONE : baseSettings).toBuilder();
+      readKeys(path, p, b);
+      Set<String> reported = new HashSet<>();
+      for (String problem : r.problems().subList(before, r.problems().size())) {
+        reported.add(problem.substring(0, problem.indexOf(':')));
+      }
+      for (String problem : b.problems()) {
+        String key = path + "." + problem.substring(0, problem.indexOf(':'));
+        if (!reported.contains(key)) {
+          r.problems().add(path + "." + problem);
+        }
+      }
+      if (baseSettings == null || r.problems().size() > before) {
+        failed.add(name);
+        return null;
+      }
+      AugmentSettings s = b.build();
+      resolved.put(name, s);
+      return s;
+    }
+
+    private void readKeys(String path, Config p, AugmentSettings.Builder b) {
+      String k = path + ".";
+      if (p.hasPath("random-resized-crop")) {
+        r.get(k + "random-resized-crop", key -> b.randomResizedCrop(c.getBoolean(key)));
+      }
+      if (p.hasPath("crop-scale")) {
+        r.get(k + "crop-scale", key -> pair(key, b::cropScale));
+      }
+      if (p.hasPath("crop-aspect")) {
+        r.get(k + "crop-aspect", key -> pair(key, b::cropAspect));
+      }
+      number(p, k, "flip", b::flip);
+      number(p, k, "hue", b::hue);
+      number(p, k, "saturation", b::saturation);
+      number(p, k, "exposure", b::exposure);
+      number(p, k, "cutmix", b::cutmix);
+      number(p, k, "cutmix-alpha", b::cutmixAlpha);
+      number(p, k, "mixup", b::mixup);
+      number(p, k, "mixup-alpha", b::mixupAlpha);
+      number(p, k, "mosaic", b::mosaic);
+      number(p, k, "label-smoothing", b::labelSmoothing);
+    }
+
+    private void number(Config p, String prefix, String key, java.util.function.DoubleFunction<?> set) {
+      if (p.hasPath(key)) {
+        r.get(prefix + key, k -> set.apply(c.getDouble(k)));
+      }
+    }
+
+    private Object pair(String key, java.util.function.BiFunction<Double, Double, ?> set) {
+      List<Double> v = c.getDoubleList(key);
+      if (v.size() != 2) {
+        throw new IllegalArgumentException("must be [min, max], got " + v);
+      }
+      return set.apply(v.get(0), v.get(1));
+    }
   }
 
   /** Reads keys, turning each failure into a problem line and a placeholder value. */

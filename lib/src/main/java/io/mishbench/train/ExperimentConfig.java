@@ -1,8 +1,11 @@
 package io.mishbench.train;
 
+import io.mishbench.data.AugmentSettings;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One experiment file, resolved and validated (see {@link ConfigLoader}).
@@ -14,16 +17,75 @@ import java.util.List;
  * @param depth block-count multiplier, (0, 16]
  * @param training how to train
  * @param grid what {@code benchmark} runs
+ * @param resolution training input size in pixels: 0 for the prepared dataset's image size, else
+ *     [8, 1024] (see {@link #inputResolution})
+ * @param augmentations every augmentation preset a cell may name, built-in ({@link AugmentSettings#PRESETS})
+ *     and the experiment file's {@code augmentation-presets}, resolved (see {@link #augmentSettings})
  */
 public record ExperimentConfig(
-    URI dataset, URI results, Cell cell, double width, double depth, Training training, Grid grid) {
+    URI dataset,
+    URI results,
+    Cell cell,
+    double width,
+    double depth,
+    Training training,
+    Grid grid,
+    int resolution,
+    Map<String, AugmentSettings> augmentations) {
+
+  public ExperimentConfig {
+    if (resolution != 0 && (resolution < 8 || resolution > 1024)) {
+      throw new IllegalArgumentException(
+          "resolution must be 0 (the prepared dataset's image size) or in [8, 1024], got " + resolution);
+    }
+    augmentations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(augmentations));
+  }
+
+  /** A config with the dataset's own resolution and only the built-in augmentation presets. */
+  public ExperimentConfig(
+      URI dataset, URI results, Cell cell, double width, double depth, Training training, Grid grid) {
+    this(dataset, results, cell, width, depth, training, grid, 0, builtInPresets());
+  }
+
+  private static Map<String, AugmentSettings> builtInPresets() {
+    Map<String, AugmentSettings> m = new LinkedHashMap<>();
+    for (String name : AugmentSettings.PRESETS) {
+      m.put(name, AugmentSettings.preset(name));
+    }
+    return m;
+  }
+
+  /**
+   * The resolved settings of augmentation preset {@code name}.
+   *
+   * @throws IllegalArgumentException naming the known presets when there is no such preset
+   */
+  public AugmentSettings augmentSettings(String name) {
+    AugmentSettings s = augmentations.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "unknown augmentation '" + name + "'; known: " + String.join(", ", augmentations.keySet()));
+    }
+    return s;
+  }
+
+  /** The resolved settings of {@code cell}'s augmentation. */
+  public AugmentSettings augmentSettings(Cell cell) {
+    return augmentSettings(cell.augmentation());
+  }
+
+  /** The training input size for a dataset prepared at {@code preparedImageSize} pixels. */
+  public int inputResolution(int preparedImageSize) {
+    return resolution == 0 ? preparedImageSize : resolution;
+  }
 
   /**
    * One cell of the comparison: a model, an activation, an augmentation and a seed.
    *
    * @param model model name ({@link io.mishbench.model.ModelZoo#NAMES})
    * @param activation canonical activation name
-   * @param augmentation augmentation name ({@link ConfigLoader#AUGMENTATIONS})
+   * @param augmentation augmentation preset name: built-in ({@link AugmentSettings#PRESETS}) or defined
+   *     under {@code augmentation-presets}; {@link ExperimentConfig#augmentSettings(Cell)} resolves it
    * @param seed seed of weights and data order
    */
   public record Cell(String model, String activation, String augmentation, long seed) {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.data.AugmentSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,6 +87,127 @@ class ConfigLoaderTest {
     for (String name : List.of("quickstart.conf")) {
       ExperimentConfig c = ConfigLoader.load(conf.resolve(name), List.of());
       assertTrue(c.cells().size() >= 6, name + " should hold at least 2 models x 3 activations");
+    }
+  }
+
+  @Test
+  void builtInPresetsResolveForEveryCell() throws Exception {
+    Path f = write("dataset = /d\nresults = /r\naugmentation = paper\n"
+        + "grid.augmentations = [none, basic, paper, cutmix, mixup]\n");
+    ExperimentConfig c = ConfigLoader.load(f, List.of());
+    assertEquals(AugmentSettings.PAPER, c.augmentSettings(c.cell()));
+    assertEquals(List.of("none", "basic", "paper", "cutmix", "mixup"), List.copyOf(c.augmentations().keySet()));
+    for (ExperimentConfig.Cell cell : c.cells()) {
+      assertEquals(AugmentSettings.preset(cell.augmentation()), c.augmentSettings(cell));
+    }
+    AugmentSettings paper = c.augmentSettings("paper");
+    assertEquals(0.1, paper.hue());
+    assertEquals(1.5, paper.saturation());
+    assertEquals(1.5, paper.exposure());
+    assertEquals(0.1, paper.labelSmoothing());
+    assertTrue(paper.cutmix() > 0 && paper.mosaic() > 0 && paper.randomResizedCrop() && paper.flip() == 0.5);
+    AugmentSettings none = c.augmentSettings("none");
+    assertTrue(!none.randomResizedCrop() && none.flip() == 0 && !none.jitters() && !none.mixes());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.augmentSettings("fancy"));
+    assertEquals("unknown augmentation 'fancy'; known: none, basic, paper, cutmix, mixup", e.getMessage());
+  }
+
+  @Test
+  void customPresetsOverrideKeysOfTheirBase() throws Exception {
+    Path f = write("""
+        dataset = /d
+        results = /r
+        augmentation = mine
+        augmentation-presets {
+          mine { base = paper, cutmix = 0 }
+          mine-flipless { base = mine, flip = 0, crop-scale = [0.25, 1] }
+          just-flip { flip = 1.0 }
+        }
+        grid.augmentations = [paper, mine, mine-flipless, just-flip]
+        """);
+    ExperimentConfig c = ConfigLoader.load(f, List.of());
+    AugmentSettings mine = AugmentSettings.PAPER.toBuilder().cutmix(0).build();
+    assertEquals(mine, c.augmentSettings(c.cell()));
+    assertEquals(mine.toBuilder().flip(0).cropScale(0.25, 1).build(), c.augmentSettings("mine-flipless"));
+    assertEquals(AugmentSettings.NONE.toBuilder().flip(1).build(), c.augmentSettings("just-flip"));
+    assertEquals(4, c.cells().size() / 3);
+    // --set reaches into a preset; its value is validated like the file's
+    ExperimentConfig set = ConfigLoader.load(f, List.of("augmentation-presets.mine.mosaic=0.5"));
+    assertEquals(0.5, set.augmentSettings("mine").mosaic());
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(f, List.of("augmentation-presets.mine.mixup=0.9")));
+    assertEquals(1, e.problems().size(), "mine-flipless inherits the problem without repeating it: " + e.problems());
+    assertTrue(e.problems().get(0).startsWith(
+        "augmentation-presets.mine.cutmix + mixup + mosaic: must be at most 1 (each image gets at most one of them)"),
+        e.problems().toString());
+  }
+
+  @Test
+  void presetProblemsAreReportedWithTheirPaths() throws Exception {
+    Path f = write("""
+        dataset = /d
+        results = /r
+        augmentation = broken
+        augmentation-presets {
+          broken { base = paper, cutmx = 0.5, flip = 1.5, hue = strong, crop-scale = [0.5, 0.2] }
+          orphan { base = fancy }
+          paper { cutmix = 0 }
+          loop-a { base = loop-b }
+          loop-b { base = loop-a }
+          crowded { cutmix = 0.5, mixup = 0.5, mosaic = 0.5, saturation = 0.5, crop-aspect = [1] }
+        }
+        grid.augmentations = [none, fancy, orphan]
+        """);
+    ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(f, List.of()));
+    List<String> p = e.problems();
+    String known = "none, basic, paper, cutmix, mixup, broken, crowded, loop-a, loop-b, orphan";
+    List<String> expected = List.of(
+        "augmentation-presets.paper: 'paper' is a built-in preset; give yours another name",
+        "augmentation-presets.broken.cutmx: unknown key; known: base, random-resized-crop, crop-scale, crop-aspect,"
+            + " flip, hue, saturation, exposure, cutmix, cutmix-alpha, mixup, mixup-alpha, mosaic, label-smoothing",
+        "augmentation-presets.broken.crop-scale: must be [min, max] with 0 < min <= max <= 1, got [0.5, 0.2]",
+        "augmentation-presets.broken.flip: must be in [0, 1], got 1.5",
+        "augmentation-presets.crowded.crop-aspect: must be [min, max], got [1.0]",
+        "augmentation-presets.crowded.saturation: must be in [1, 10], got 0.5",
+        "augmentation-presets.crowded.cutmix + mixup + mosaic: must be at most 1 (each image gets at most one of"
+            + " them), got 1.5",
+        "augmentation-presets.loop-b.base: presets form a cycle: loop-a -> loop-b -> loop-a",
+        "augmentation-presets.orphan.base: unknown augmentation 'fancy'; known: " + known,
+        "grid.augmentations: unknown augmentation 'fancy'; known: " + known);
+    for (String x : expected) {
+      assertTrue(p.contains(x), "missing problem:\n  " + x + "\nin:\n  " + String.join("\n  ", p));
+    }
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("augmentation-presets.broken.hue: wrong type")), p.toString());
+    assertEquals(expected.size() + 1, p.size(), "one problem each, none about the cell naming 'broken':\n" + p);
+  }
+
+  @Test
+  void presetsBlockMustBeAnObjectOfObjects() throws Exception {
+    Path f = write("dataset = /d\nresults = /r\naugmentation-presets = 3\n");
+    ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(f, List.of()));
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("augmentation-presets: wrong type"), e.problems().toString());
+    Path g = write("dataset = /d\nresults = /r\naugmentation-presets { mine = paper, Fancy { flip = 1 } }\n");
+    ConfigValidationException e2 = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(g, List.of()));
+    assertEquals(List.of(
+        "augmentation-presets.Fancy: a preset name is a lower-case letter followed by up to 39 lower-case letters,"
+            + " digits, '_' or '-'",
+        "augmentation-presets.mine: must be an object of preset keys, got string"), e2.problems());
+  }
+
+  @Test
+  void resolutionIsZeroOrWithinRange() throws Exception {
+    Path f = write("dataset = /d\nresults = /r\n");
+    ExperimentConfig dflt = ConfigLoader.load(f, List.of());
+    assertEquals(0, dflt.resolution());
+    assertEquals(28, dflt.inputResolution(28));
+    ExperimentConfig set = ConfigLoader.load(f, List.of("resolution=224"));
+    assertEquals(224, set.inputResolution(256));
+    for (String bad : List.of("4", "2048", "-1")) {
+      ConfigValidationException e =
+          assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(f, List.of("resolution=" + bad)));
+      assertEquals(List.of("resolution: must be 0 (the prepared dataset's image size) or in [8, 1024], got " + bad),
+          e.problems());
     }
   }
 }
