@@ -1,6 +1,7 @@
 package io.mishbench.jobs;
 
 import io.mishbench.data.DatasetPreparer;
+import io.mishbench.data.ImageDecoder;
 import io.mishbench.data.Manifest;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.train.SparkSetup;
@@ -21,8 +22,12 @@ final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Prepared dataset folder (path or URI).")
   String output;
 
-  @Option(names = "--image-size", defaultValue = "64", description = "Output image size in pixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--image-size", defaultValue = "64",
+      description = "Shorter side of the stored images in pixels; the aspect ratio is kept (default: ${DEFAULT-VALUE}).")
   int imageSize;
+
+  @Option(names = "--encoding", description = "png or jpeg (quality 95) (default: png when grey, jpeg when RGB).")
+  String encoding;
 
   @Option(names = "--shard-size", defaultValue = "1000", description = "Images per shard (default: ${DEFAULT-VALUE}).")
   int shardSize;
@@ -43,7 +48,7 @@ final class PrepareCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var options =
         new DatasetPreparer.Options(HadoopFiles.resolve(input), HadoopFiles.resolve(output), imageSize, channels,
-            shardSize, strict, overwrite, seed);
+            shardSize, strict, overwrite, seed, encoding == null ? null : ImageDecoder.Encoding.parse(encoding));
     DatasetPreparer.validate(options, new Configuration()); // bad input fails before Spark starts
     try (JavaSparkContext sc = SparkSetup.context("mishbench prepare")) {
       Manifest m = DatasetPreparer.prepare(sc, options);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code prepare} step: an ImageNet-style folder on any Hadoop FileSystem becomes shards of
- * pre-resized images and a manifest.
+ * encoded images, resized so their shorter side is the image size, and a manifest.
  *
  * <p>The driver lists the dataset and validates its layout before any task runs. Files are shuffled
  * with a fixed seed (so every shard mixes classes), cut into shards and decoded by Spark tasks, which
@@ -42,16 +42,28 @@ public final class DatasetPreparer {
    *
    * @param input ImageNet-style dataset root
    * @param output prepared dataset folder
-   * @param resolution output image size in pixels, 8..1024
+   * @param resolution the shorter side of the stored images in pixels, 8..1024
    * @param channels 1 (grey) or 3 (RGB)
    * @param shardSize images per shard, 1..1,000,000
    * @param strict fail on the first undecodable image instead of skipping it
    * @param overwrite replace an existing prepared dataset at {@code output}
    * @param seed shuffle seed
+   * @param encoding how images are stored; null for PNG when grey, JPEG (quality 95) when RGB
    */
   public record Options(
-      URI input, URI output, int resolution, int channels, int shardSize, boolean strict, boolean overwrite, long seed) {
+      URI input, URI output, int resolution, int channels, int shardSize, boolean strict, boolean overwrite, long seed,
+      ImageDecoder.Encoding encoding) {
+
+    /** Options with the default encoding for {@code channels}. */
+    public Options(
+        URI input, URI output, int resolution, int channels, int shardSize, boolean strict, boolean overwrite, long seed) {
+      this(input, output, resolution, channels, shardSize, strict, overwrite, seed, null);
+    }
+
     public Options {
+      if (encoding == null) {
+        encoding = channels == 1 ? ImageDecoder.Encoding.PNG : ImageDecoder.Encoding.JPEG;
+      }
       if (resolution < 8 || resolution > 1024) {
         throw new IllegalArgumentException("image size must be in [8, 1024] pixels, got " + resolution);
       }
@@ -120,12 +132,13 @@ public final class DatasetPreparer {
     String stagingUri = staging.toUri().toString();
     int resolution = o.resolution();
     int channels = o.channels();
+    ImageDecoder.Encoding encoding = o.encoding();
     boolean strict = o.strict();
     List<ShardOutcome> outcomes;
     try {
       outcomes =
           sc.parallelize(tasks, Math.max(1, tasks.size()))
-              .map(t -> writeShard(t, stagingUri, resolution, channels, numClasses, strict, sconf.value()))
+              .map(t -> writeShard(t, stagingUri, resolution, channels, encoding, numClasses, strict, sconf.value()))
               .collect();
     } catch (Exception e) { // Spark rethrows task failures as the checked SparkException
       fs.delete(staging, true);
@@ -156,8 +169,8 @@ public final class DatasetPreparer {
     }
     Manifest m =
         new Manifest(
-            Manifest.FORMAT_VERSION, o.input().toString(), resolution, channels, listing.classes(), train, val,
-            skipped, Instant.now().toString());
+            Manifest.FORMAT_VERSION, o.input().toString(), resolution, channels, encoding.name().toLowerCase(),
+            o.seed(), listing.classes(), train, val, skipped, Instant.now().toString());
     HadoopFiles.writeJson(manifestPath.toUri(), m, conf);
     log.info("prepared {}: {} train, {} val images in {} shards, {} files skipped",
         o.output(), train.count(), val.count(), outcomes.size(), skipped.size());
@@ -175,16 +188,16 @@ public final class DatasetPreparer {
   }
 
   static ShardOutcome writeShard(
-      ShardTask t, String stagingUri, int resolution, int channels, int numClasses, boolean strict, Configuration conf)
-      throws IOException {
+      ShardTask t, String stagingUri, int resolution, int channels, ImageDecoder.Encoding encoding, int numClasses,
+      boolean strict, Configuration conf) throws IOException {
     List<Integer> labels = new ArrayList<>();
-    List<byte[]> pixels = new ArrayList<>();
+    List<ImageDecoder.Stored> images = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     long[] perClass = new long[numClasses];
     for (LabeledFile f : t.files()) {
       URI uri = URI.create(f.path());
       try (InputStream in = HadoopFiles.fs(uri, conf).open(new Path(uri))) {
-        pixels.add(ImageDecoder.decode(in, resolution, channels));
+        images.add(ImageDecoder.prepare(in, resolution, channels, encoding));
         labels.add(f.label());
         perClass[f.label()]++;
       } catch (IOException e) {
@@ -196,7 +209,7 @@ public final class DatasetPreparer {
     }
     String file = String.format("%s-%05d.msh", t.split(), t.index());
     Path staging = new Path(URI.create(stagingUri));
-    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, file), resolution, channels, labels, pixels);
+    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, file), channels, labels, images);
     return new ShardOutcome(t.split(), t.index(), "shards/" + file, labels.size(), perClass, skipped);
   }
 

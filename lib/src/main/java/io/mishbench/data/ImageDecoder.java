@@ -3,13 +3,25 @@ package io.mishbench.data;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Decodes an encoded image (PNG, JPEG, BMP, GIF: whatever ImageIO reads), scales its shorter side to
- * the target resolution, centre-crops a square and returns unsigned pixels in CHW order.
+ * Images in and out of shards. {@link #prepare} decodes a source image (PNG, JPEG, BMP, GIF: whatever
+ * ImageIO reads), scales it so that its shorter side is the prepared size, converts it to grey or RGB
+ * and encodes it for the shard; {@link #decodeStored} turns a stored image back into {@link Pixels}.
  */
 public final class ImageDecoder {
 
@@ -17,51 +29,149 @@ public final class ImageDecoder {
     System.setProperty("java.awt.headless", "true");
   }
 
+  /** Source images with more pixels are refused from their header, before any pixel is decoded. */
+  public static final long MAX_PIXELS = 100_000_000L;
+
+  /** How prepared images are stored. */
+  public enum Encoding {
+    /** lossless; small for small or grey images */
+    PNG,
+    /** quality 95, as ImageNet pipelines store their resized copies */
+    JPEG;
+
+    /** Parses {@code png} or {@code jpeg} (any case). */
+    public static Encoding parse(String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "png" -> PNG;
+        case "jpeg", "jpg" -> JPEG;
+        default -> throw new IllegalArgumentException("encoding must be png or jpeg, got '" + s + "'");
+      };
+    }
+  }
+
+  /** An encoded image ready for a shard, with its size in pixels. */
+  public record Stored(byte[] bytes, int width, int height) {}
+
   private ImageDecoder() {}
 
   /**
-   * Decodes and resizes one image.
+   * Decodes one source image and re-encodes it for a shard: shorter side {@code size} pixels, aspect
+   * ratio kept, {@code channels} channels.
    *
-   * @param channels 1 for grey, 3 for RGB
-   * @throws IOException when the bytes are not a readable image; its message is the skip reason
+   * @throws IOException when the bytes are not a readable image or it is too large; its message is
+   *     the skip reason
    */
-  public static byte[] decode(InputStream in, int resolution, int channels) throws IOException {
-    BufferedImage src;
-    try {
-      src = ImageIO.read(in);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("undecodable image: " + e.getMessage(), e);
-    }
-    if (src == null) {
-      throw new IOException("not a readable image format");
-    }
-    if (src.getWidth() < 1 || src.getHeight() < 1) {
-      throw new IOException("empty image " + src.getWidth() + "x" + src.getHeight());
-    }
-    BufferedImage dst =
-        new BufferedImage(resolution, resolution, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-    double scale = (double) resolution / Math.min(src.getWidth(), src.getHeight());
-    int w = (int) Math.round(src.getWidth() * scale);
-    int h = (int) Math.round(src.getHeight() * scale);
+  public static Stored prepare(InputStream in, int size, int channels, Encoding encoding) throws IOException {
+    BufferedImage src = read(in);
+    double scale = (double) size / Math.min(src.getWidth(), src.getHeight());
+    int w = Math.max(size, (int) Math.round(src.getWidth() * scale));
+    int h = Math.max(size, (int) Math.round(src.getHeight() * scale));
+    BufferedImage dst = new BufferedImage(w, h, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = dst.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(src, (resolution - w) / 2, (resolution - h) / 2, w, h, null);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.drawImage(src, 0, 0, w, h, null); // alpha is composited over black, 16-bit and palettes converted
     } finally {
       g.dispose();
     }
-    int plane = resolution * resolution;
-    byte[] out = new byte[channels * plane];
-    if (channels == 1) {
-      dst.getRaster().getDataElements(0, 0, resolution, resolution, out);
-      return out;
+    return new Stored(encode(dst, encoding), w, h);
+  }
+
+  private static BufferedImage read(InputStream in) throws IOException {
+    try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+      Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException("not a readable image format");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(iis, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w < 1 || h < 1) {
+          throw new IOException("empty image " + w + "x" + h);
+        }
+        if (w * h > MAX_PIXELS) {
+          throw new IOException("image of " + w + "x" + h + " pixels exceeds the limit of " + MAX_PIXELS + " pixels");
+        }
+        BufferedImage img = reader.read(0);
+        if (img == null) {
+          throw new IOException("not a readable image format");
+        }
+        return img;
+      } catch (IOException e) {
+        throw e.getMessage() != null && (e.getMessage().startsWith("image of") || e.getMessage().startsWith("empty")
+            || e.getMessage().startsWith("not a readable")) ? e : new IOException("undecodable image: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        throw new IOException("undecodable image: " + e, e);
+      } finally {
+        reader.dispose();
+      }
     }
-    int[] rgb = dst.getRGB(0, 0, resolution, resolution, null, 0, resolution);
-    for (int i = 0; i < plane; i++) {
-      out[i] = (byte) (rgb[i] >> 16);
-      out[plane + i] = (byte) (rgb[i] >> 8);
-      out[2 * plane + i] = (byte) rgb[i];
+  }
+
+  private static byte[] encode(BufferedImage img, Encoding encoding) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(img.getWidth() * img.getHeight());
+    if (encoding == Encoding.PNG) {
+      if (!ImageIO.write(img, "png", bytes)) {
+        throw new IOException("no PNG writer");
+      }
+      return bytes.toByteArray();
     }
-    return out;
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+      ImageWriteParam p = writer.getDefaultWriteParam();
+      p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      p.setCompressionQuality(0.95f);
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(img, null, null), p);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Decodes an image as {@link #prepare} stored it.
+   *
+   * @param channels 1 for grey, 3 for RGB (the prepared dataset's)
+   */
+  public static Pixels decodeStored(byte[] encoded, int channels) throws IOException {
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+    if (img == null) {
+      throw new IOException("stored image is not readable (" + encoded.length + " bytes)");
+    }
+    int w = img.getWidth();
+    int h = img.getHeight();
+    if (channels == 1 && img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+      return new Pixels(w, h, 1, data.length == w * h ? data : java.util.Arrays.copyOf(data, w * h));
+    }
+    if (channels == 3 && img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+      byte[] rgb = new byte[w * h * 3];
+      for (int i = 0; i < rgb.length; i += 3) {
+        rgb[i] = bgr[i + 2];
+        rgb[i + 1] = bgr[i + 1];
+        rgb[i + 2] = bgr[i];
+      }
+      return new Pixels(w, h, 3, rgb);
+    }
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    byte[] out = new byte[w * h * channels];
+    for (int i = 0; i < argb.length; i++) {
+      int r = (argb[i] >> 16) & 0xFF;
+      int g = (argb[i] >> 8) & 0xFF;
+      int b = argb[i] & 0xFF;
+      if (channels == 1) {
+        out[i] = (byte) Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+      } else {
+        out[3 * i] = (byte) r;
+        out[3 * i + 1] = (byte) g;
+        out[3 * i + 2] = (byte) b;
+      }
+    }
+    return new Pixels(w, h, channels, out);
   }
 }

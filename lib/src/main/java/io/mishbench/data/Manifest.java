@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param version format version, {@link #FORMAT_VERSION}
  * @param source the dataset URI it was prepared from
- * @param resolution image height and width in pixels
+ * @param resolution the shorter side of the stored images in pixels (their aspect ratio is kept)
  * @param channels 1 (grey) or 3 (RGB)
+ * @param encoding how the images are stored: png or jpeg
+ * @param seed the seed that shuffled images into shards
  * @param classes class names; a label is an index into this list
  * @param train the training split
  * @param val the validation split
@@ -22,13 +24,15 @@ public record Manifest(
     String source,
     int resolution,
     int channels,
+    String encoding,
+    long seed,
     List<String> classes,
     Split train,
     Split val,
     List<Skipped> skipped,
     String createdAt) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   public static final String FILE_NAME = "manifest.json";
 
   /**

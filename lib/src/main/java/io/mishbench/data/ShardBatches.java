@@ -1,82 +1,177 @@
 package io.mishbench.data;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Executor-side minibatches: shard URIs are spread over Spark partitions; each task reads its shards,
- * shuffles their images (seeded by epoch and shard, so every epoch differs but reruns repeat), scales
- * pixels to [0, 1] and emits {@link DataSet}s of {@code batchSize} examples with one-hot labels.
+ * Executor-side minibatches.
+ *
+ * <p>Training: the driver sends each worker only the coordinates of its minibatches in this epoch's
+ * {@link EpochPlan}, as DL4J "paths" ({@code <dataset>#batch/<epoch>/<worker>/<index>}), one Spark
+ * partition per worker. DL4J's worker hands each path to {@link TrainLoader} on its prefetch thread,
+ * which recomputes the plan, reads the worker's shards (through {@link ShardCache}), decodes and
+ * augments the images ({@link ImageAugmenter}, then {@link BatchAugmenter} for the whole minibatch)
+ * while the previous minibatch trains. Nothing decoded is cached, shuffled over the network or
+ * persisted: an epoch's data costs one read of its shards.
+ *
+ * <p>Evaluation: each validation shard is decoded in order, resized and centre-cropped.
  */
 public final class ShardBatches {
 
   private ShardBatches() {}
 
   /**
-   * The minibatches of one split.
-   *
-   * @param shuffle shuffle images within each shard (training) or keep them in order (evaluation)
+   * The training minibatch paths of one epoch: {@code workers} partitions, partition w holding
+   * worker w's minibatches in training order. Train them with
+   * {@code SparkComputationGraph.fitPaths(paths, loader)} and a training master that does not
+   * repartition when the partition count equals the worker count.
    */
-  public static JavaRDD<DataSet> of(
-      JavaSparkContext sc, PreparedDataset ds, String split, int batchSize, boolean shuffle, long seed, int epoch) {
-    List<String> uris = ds.shardUris(split);
-    if (uris.isEmpty()) {
-      throw new IllegalArgumentException("prepared dataset " + ds.root() + " has no " + split + " images");
+  public static JavaRDD<String> trainPaths(JavaSparkContext sc, TrainLoader loader, int epoch) {
+    EpochPlan plan = loader.plan(epoch);
+    List<List<String>> perWorker = new ArrayList<>();
+    for (int w = 0; w < plan.workers(); w++) {
+      List<String> paths = new ArrayList<>();
+      for (int b = 0; b < plan.batches(w).size(); b++) {
+        paths.add(loader.root + "#batch/" + epoch + "/" + w + "/" + b);
+      }
+      perWorker.add(paths);
     }
-    int classes = ds.numClasses();
-    SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-    return sc.parallelize(uris, uris.size())
-        .flatMap(uri -> batches(uri, conf.value(), classes, batchSize, shuffle, seed * 1_000_003L + epoch));
+    return sc.parallelize(perWorker, perWorker.size()).flatMap(List::iterator);
   }
 
-  static Iterator<DataSet> batches(
-      String uri, Configuration conf, int classes, int batchSize, boolean shuffle, long seed) throws java.io.IOException {
+  /**
+   * Builds the minibatch a training path names. Serializable: Spark ships it to the executors once
+   * per fit; the epoch plans it derives are kept per JVM.
+   */
+  public static final class TrainLoader implements DataSetLoader {
+
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, EpochPlan> PLANS = new ConcurrentHashMap<>();
+
+    private final String root;
+    private final List<String> shardUris;
+    private final int[] shardCounts;
+    private final int workers;
+    private final int batchSize;
+    private final long seed;
+    private final int classes;
+    private final int channels;
+    private final int resolution;
+    private final ImageAugmenter imageAugmenter;
+    private final BatchAugmenter batchAugmenter;
+    private final SerializableConfiguration conf;
+
+    /**
+     * @param resolution training input size in pixels (random-resized crops are scaled to it)
+     * @param conf Hadoop configuration to read the shards with
+     */
+    public TrainLoader(PreparedDataset ds, int workers, int batchSize, long seed, int resolution,
+        AugmentSettings augment, Configuration conf) {
+      this.root = ds.root().toString();
+      this.shardUris = List.copyOf(ds.shardUris("train"));
+      this.shardCounts = ds.manifest().train().shards().stream().mapToInt(Manifest.Shard::count).toArray();
+      this.workers = workers;
+      this.batchSize = batchSize;
+      this.seed = seed;
+      this.classes = ds.numClasses();
+      this.channels = ds.manifest().channels();
+      this.resolution = resolution;
+      this.imageAugmenter = new ImageAugmenter(augment);
+      this.batchAugmenter = new BatchAugmenter(augment);
+      this.conf = new SerializableConfiguration(conf);
+      EpochPlan.of(shardCounts, workers, batchSize, seed, 1); // fails here, on the driver, when it cannot plan
+    }
+
+    EpochPlan plan(int epoch) {
+      String key = root + '|' + workers + '|' + batchSize + '|' + seed + '|' + epoch;
+      return PLANS.computeIfAbsent(key, k -> {
+        PLANS.keySet().removeIf(old -> old.startsWith(root + '|') && !old.equals(k)); // one epoch at a time
+        return EpochPlan.of(shardCounts, workers, batchSize, seed, epoch);
+      });
+    }
+
+    @Override
+    public DataSet load(Source source) throws IOException {
+      String path = source.getPath();
+      int at = path.lastIndexOf("#batch/");
+      if (at < 0) {
+        throw new IOException("not a mishbench minibatch path: " + path);
+      }
+      String[] f = path.substring(at + "#batch/".length()).split("/");
+      return load(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+    }
+
+    /** Minibatch {@code index} of {@code worker} in {@code epoch}: decoded, augmented, labelled. */
+    public DataSet load(int epoch, int worker, int index) throws IOException {
+      List<EpochPlan.Ref> refs = plan(epoch).batches(worker).get(index);
+      SplittableRandom rng = new SplittableRandom(EpochPlan.mix(seed, epoch, worker) ^ (index * 0x9E3779B97F4A7C15L));
+      float[][] images = new float[refs.size()][];
+      int[] labels = new int[refs.size()];
+      for (int i = 0; i < refs.size(); i++) {
+        EpochPlan.Ref r = refs.get(i);
+        Shards.Content shard = ShardCache.get(shardUris.get(r.shard()), conf.value());
+        Pixels px = ImageDecoder.decodeStored(shard.images()[r.record()], channels);
+        images[i] = imageAugmenter.train(px, resolution, rng);
+        labels[i] = shard.labels()[r.record()];
+      }
+      return toDataSet(batchAugmenter.apply(images, channels, resolution, resolution, labels, classes, rng));
+    }
+  }
+
+  /**
+   * The validation minibatches, one Spark partition per shard, images resized so the shorter side is
+   * {@code resolution} and centre-cropped.
+   */
+  public static JavaRDD<DataSet> eval(JavaSparkContext sc, PreparedDataset ds, int batchSize, int resolution) {
+    List<String> uris = ds.shardUris("val");
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("prepared dataset " + ds.root() + " has no val images");
+    }
+    int classes = ds.numClasses();
+    int channels = ds.manifest().channels();
+    SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+    ImageAugmenter augmenter = new ImageAugmenter(AugmentSettings.NONE);
+    return sc.parallelize(uris, uris.size())
+        .flatMap(uri -> evalBatches(uri, conf.value(), augmenter, classes, channels, batchSize, resolution));
+  }
+
+  static Iterator<DataSet> evalBatches(
+      String uri, Configuration conf, ImageAugmenter augmenter, int classes, int channels, int batchSize, int resolution)
+      throws IOException {
     Shards.Content c = Shards.read(URI.create(uri), conf);
     int n = c.labels().length;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      Random r = new Random(seed ^ uri.hashCode());
-      for (int i = n - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    int res = c.header().resolution();
-    int ch = c.header().channels();
-    int pixels = ch * res * res;
     List<DataSet> out = new ArrayList<>();
     for (int start = 0; start < n; start += batchSize) {
       int b = Math.min(batchSize, n - start);
-      float[] features = new float[b * pixels];
-      float[] labels = new float[b * classes];
+      float[][] images = new float[b][];
+      int[] labels = new int[b];
       for (int k = 0; k < b; k++) {
-        int idx = order[start + k];
-        byte[] p = c.pixels()[idx];
-        for (int i = 0; i < pixels; i++) {
-          features[k * pixels + i] = (p[i] & 0xFF) / 255f;
-        }
-        labels[k * classes + c.labels()[idx]] = 1f;
+        images[k] = augmenter.eval(ImageDecoder.decodeStored(c.images()[start + k], channels), resolution);
+        labels[k] = c.labels()[start + k];
       }
-      out.add(
-          new DataSet(
-              Nd4j.create(features, new long[] {b, ch, res, res}, DataType.FLOAT),
-              Nd4j.create(labels, new long[] {b, classes}, DataType.FLOAT)));
+      out.add(toDataSet(BatchAugmenter.stack(images, channels, resolution, resolution, labels, classes)));
     }
     return out.iterator();
+  }
+
+  private static DataSet toDataSet(AugmentedBatch b) {
+    return new DataSet(
+        Nd4j.create(b.features(), new long[] {b.size(), b.channels(), b.height(), b.width()}, DataType.FLOAT),
+        Nd4j.create(b.labels(), new long[] {b.size(), b.classes()}, DataType.FLOAT));
   }
 }

@@ -5,31 +5,31 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * The binary layout of one shard: a header, then fixed-size records.
+ * The binary layout of one shard: a header, then one record per image.
  *
  * <pre>
- * int magic 'MSH1', int resolution, int channels, int count
- * count x { int label, byte[channels * resolution * resolution] pixels in CHW order }
+ * int magic 'MSH2', int channels, int count
+ * count x { int label, int width, int height, int length, byte[length] encoded image (PNG or JPEG) }
  * </pre>
  *
- * Pixels are pre-resized, unsigned 8-bit. All ints are big-endian (DataOutput).
+ * Images are stored encoded, resized so that their shorter side is the prepared image size and their
+ * aspect ratio is kept: the executors crop and scale them at training time. All ints are big-endian
+ * (DataOutput).
  */
 public final class ShardFormat {
 
-  static final int MAGIC = 0x4D534831; // "MSH1"
+  static final int MAGIC = 0x4D534832; // "MSH2"
+
+  /** Larger records are corrupt: no encoded image of a prepared dataset comes near it. */
+  static final int MAX_RECORD_BYTES = 64 << 20;
 
   private ShardFormat() {}
 
   /** Header of a shard. */
-  public record Header(int resolution, int channels, int count) {
-    int pixels() {
-      return channels * resolution * resolution;
-    }
-  }
+  public record Header(int channels, int count) {}
 
   static void writeHeader(DataOutputStream out, Header h) throws IOException {
     out.writeInt(MAGIC);
-    out.writeInt(h.resolution());
     out.writeInt(h.channels());
     out.writeInt(h.count());
   }
@@ -37,10 +37,11 @@ public final class ShardFormat {
   static Header readHeader(DataInputStream in, String source) throws IOException {
     int magic = in.readInt();
     if (magic != MAGIC) {
-      throw new IOException(source + " is not a mishbench shard (bad magic " + Integer.toHexString(magic) + ")");
+      throw new IOException(source + " is not a mishbench shard of this format (magic " + Integer.toHexString(magic)
+          + ", expected " + Integer.toHexString(MAGIC) + "): prepare the dataset again");
     }
-    Header h = new Header(in.readInt(), in.readInt(), in.readInt());
-    if (h.resolution() <= 0 || h.channels() <= 0 || h.count() < 0) {
+    Header h = new Header(in.readInt(), in.readInt());
+    if ((h.channels() != 1 && h.channels() != 3) || h.count() < 0) {
       throw new IOException(source + " has a corrupt header: " + h);
     }
     return h;

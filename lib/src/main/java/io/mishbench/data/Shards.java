@@ -18,22 +18,25 @@ public final class Shards {
 
   private Shards() {}
 
-  /** The decoded content of one shard: labels and CHW pixels, index-aligned. */
-  public record Content(Header header, int[] labels, byte[][] pixels) {}
+  /** The content of one shard: labels and encoded images, index-aligned. */
+  public record Content(Header header, int[] labels, byte[][] images) {}
 
   /** Writes one shard. */
-  public static void write(FileSystem fs, Path path, int resolution, int channels, List<Integer> labels, List<byte[]> pixels)
+  public static void write(FileSystem fs, Path path, int channels, List<Integer> labels, List<ImageDecoder.Stored> images)
       throws IOException {
-    Header h = new Header(resolution, channels, labels.size());
+    if (labels.size() != images.size()) {
+      throw new IllegalArgumentException(labels.size() + " labels for " + images.size() + " images");
+    }
+    Header h = new Header(channels, labels.size());
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs.create(path, true), 1 << 16))) {
       ShardFormat.writeHeader(out, h);
       for (int i = 0; i < labels.size(); i++) {
-        byte[] p = pixels.get(i);
-        if (p.length != h.pixels()) {
-          throw new IllegalArgumentException("record " + i + " has " + p.length + " pixels, expected " + h.pixels());
-        }
+        ImageDecoder.Stored s = images.get(i);
         out.writeInt(labels.get(i));
-        out.write(p);
+        out.writeInt(s.width());
+        out.writeInt(s.height());
+        out.writeInt(s.bytes().length);
+        out.write(s.bytes());
       }
     }
   }
@@ -44,13 +47,19 @@ public final class Shards {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(new Path(uri)), 1 << 16))) {
       Header h = ShardFormat.readHeader(in, uri.toString());
       int[] labels = new int[h.count()];
-      byte[][] pixels = new byte[h.count()][];
+      byte[][] images = new byte[h.count()][];
       for (int i = 0; i < h.count(); i++) {
         labels[i] = in.readInt();
-        pixels[i] = new byte[h.pixels()];
-        in.readFully(pixels[i]);
+        in.readInt(); // width and height: for tools that inspect shards without decoding
+        in.readInt();
+        int length = in.readInt();
+        if (length <= 0 || length > ShardFormat.MAX_RECORD_BYTES) {
+          throw new IOException(uri + " record " + i + " claims " + length + " bytes: the shard is corrupt");
+        }
+        images[i] = new byte[length];
+        in.readFully(images[i]);
       }
-      return new Content(h, labels, pixels);
+      return new Content(h, labels, images);
     }
   }
 }

@@ -55,6 +55,8 @@ public record RunResult(
    * @param score the network's last minibatch loss
    * @param top1 validation top-1 after the epoch
    * @param top5 validation top-5 after the epoch
+   * @param dataWaitShare share of the workers' training loop spent waiting for the next minibatch
+   *     (an upper bound, see SparkTrainer.WorkerTimes); null when DL4J reported no timings
    */
   public record EpochMetrics(
       int epoch,
@@ -64,5 +66,6 @@ public record RunResult(
       int averagingRounds,
       double score,
       double top1,
-      double top5) {}
+      double top5,
+      Double dataWaitShare) {}
 }

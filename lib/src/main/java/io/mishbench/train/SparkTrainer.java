@@ -1,8 +1,9 @@
 package io.mishbench.train;
 
+import io.mishbench.data.AugmentSettings;
 import io.mishbench.data.PreparedDataset;
-import io.mishbench.fs.HadoopFiles;
 import io.mishbench.data.ShardBatches;
+import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.results.Provenance;
@@ -22,14 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.stats.EventStats;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -41,11 +42,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one run on Spark with DL4J parameter averaging and records it in the results store.
  *
- * <p>Each epoch the executors read and batch their shards ({@link ShardBatches}); a
+ * <p>Each epoch the driver plans which worker trains which images ({@link io.mishbench.data.EpochPlan})
+ * and sends each worker only its minibatch coordinates; the executors read their shards, decode and
+ * augment the images on DL4J's prefetch thread ({@link ShardBatches.TrainLoader}) and a
  * {@link ParameterAveragingTrainingMaster} with an explicit worker count trains them, averaging
- * parameters and updater state (momentum) every {@code averaging-frequency} minibatches; then the
+ * parameters and updater state (momentum) every {@code averaging-frequency} minibatches. Then the
  * validation split is evaluated on the executors (top-1, top-5) and run.json is rewritten with the
- * epoch's metrics. The final model is saved beside it as model.zip.
+ * epoch's metrics, including the share of the workers' time spent waiting for data. The final model
+ * is saved beside it as model.zip.
  */
 public final class SparkTrainer {
 
@@ -62,6 +66,8 @@ public final class SparkTrainer {
     s.put("model", cell.model());
     s.put("activation", cell.activation());
     s.put("augmentation", cell.augmentation());
+    cfg.augmentSettings(cell).asMap().forEach((k, v) -> s.put("augmentation." + k, v));
+    s.put("resolution", resolution(cfg, ds));
     s.put("seed", cell.seed());
     s.put("width", cfg.width());
     s.put("depth", cfg.depth());
@@ -74,6 +80,11 @@ public final class SparkTrainer {
     s.put("training.momentum", t.momentum());
     s.put("training.weight-decay", t.weightDecay());
     return s;
+  }
+
+  /** The training input size: the config's {@code resolution}, or the prepared image size when it is 0. */
+  static int resolution(ExperimentConfig cfg, PreparedDataset ds) {
+    return cfg.inputResolution(ds.manifest().resolution());
   }
 
   /** The id {@link #run} will record {@code cell} under. */
@@ -98,9 +109,14 @@ public final class SparkTrainer {
         runId, cell.model(), cell.activation(), ds.root(), ds.manifest().train().count(),
         ds.manifest().val().count(), t.workers(), t.batchSizePerWorker(), t.averagingFrequency());
     try {
+      int resolution = resolution(cfg, ds);
+      AugmentSettings augment = cfg.augmentSettings(cell);
       ModelSpec spec =
-          new ModelSpec(cell.model(), cell.activation(), ds.numClasses(), ds.manifest().resolution(),
-              ds.manifest().channels(), cfg.width(), cfg.depth());
+          new ModelSpec(cell.model(), cell.activation(), ds.numClasses(), resolution, ds.manifest().channels(),
+              cfg.width(), cfg.depth());
+      ShardBatches.TrainLoader loader =
+          new ShardBatches.TrainLoader(ds, t.workers(), t.batchSizePerWorker(), cell.seed(), resolution, augment,
+              sc.hadoopConfiguration());
       ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, cell.seed(), updater(t), t.weightDecay()));
       net.init();
       ParameterAveragingTrainingMaster tm =
@@ -109,29 +125,32 @@ public final class SparkTrainer {
               .averagingFrequency(t.averagingFrequency())
               .workerPrefetchNumBatches(2)
               .saveUpdater(true)
-              .rddTrainingApproach(RDDTrainingApproach.Direct)
-              .repartionData(Repartition.Always)
-              .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
+              // one partition per worker already (ShardBatches.trainPaths): moving minibatches would
+              // break the plan's locality and its even shares
+              .repartionData(Repartition.NumPartitionsWorkersDiffers)
               .rngSeed(cell.seed())
               .build();
       SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
       sparkNet.setCollectTrainingStats(true);
       for (int epoch = 1; epoch <= t.epochs(); epoch++) {
         int roundsBefore = averagingRounds(sparkNet);
+        WorkerTimes timesBefore = WorkerTimes.of(sparkNet);
         long start = System.nanoTime();
-        var train = ShardBatches.of(sc, ds, "train", t.batchSizePerWorker(), true, cell.seed(), epoch);
-        sparkNet.fit(train);
+        sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = evaluate(sc, sparkNet, ds, t.evalBatchSize());
+        WorkerTimes times = WorkerTimes.of(sparkNet).minus(timesBefore);
+        Evaluation eval = evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution);
         long images = ds.manifest().train().count();
         EpochMetrics m =
             new EpochMetrics(epoch, seconds, images, images / seconds, averagingRounds(sparkNet) - roundsBefore,
-                sparkNet.getScore(), eval.accuracy(), eval.topNAccuracy());
+                sparkNet.getScore(), eval.accuracy(), eval.topNAccuracy(),
+                Double.isNaN(times.waitShare()) ? null : times.waitShare());
         epochs.add(m);
-        log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, loss {}, val top-1 {} top-5 {}",
+        log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, waiting for data {}% of worker time,"
+                + " loss {}, val top-1 {} top-5 {}",
             runId, epoch, t.epochs(), String.format("%.1f", seconds), String.format("%.1f", m.imagesPerSecond()),
-            m.averagingRounds(), String.format("%.4f", m.score()), String.format("%.4f", m.top1()),
-            String.format("%.4f", m.top5()));
+            m.averagingRounds(), String.format("%.2f", 100 * times.waitShare()), String.format("%.4f", m.score()),
+            String.format("%.4f", m.top1()), String.format("%.4f", m.top5()));
         store.write(result(runId, Status.RUNNING, cell, settings, provenance, epochs, startedAt, null));
       }
       saveModel(sparkNet.getNetwork(), store, runId, sc);
@@ -144,8 +163,9 @@ public final class SparkTrainer {
     }
   }
 
-  private static Evaluation evaluate(JavaSparkContext sc, SparkComputationGraph net, PreparedDataset ds, int batch) {
-    var val = ShardBatches.of(sc, ds, "val", batch, false, 0, 0);
+  private static Evaluation evaluate(
+      JavaSparkContext sc, SparkComputationGraph net, PreparedDataset ds, int batch, int resolution) {
+    var val = ShardBatches.eval(sc, ds, batch, resolution);
     return net.doEvaluation(val, new Evaluation(ds.manifest().classes(), 5), batch);
   }
 
@@ -157,6 +177,40 @@ public final class SparkTrainer {
       return 0;
     }
     return stats.getValue(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS).size();
+  }
+
+  /**
+   * DL4J's cumulative worker timings (ms): whole worker tasks, fetching the initial model, and
+   * fitting minibatches. What is left of a task after the model fetch and the fitting is time the
+   * worker waited for its next minibatch (DL4J's own "get time" misses it: its prefetching iterator
+   * blocks in hasNext()), plus the loop's own small overhead, so {@link #waitShare} is an upper bound.
+   */
+  record WorkerTimes(long totalMs, long initialModelMs, long fitMs) {
+
+    static WorkerTimes of(SparkComputationGraph net) {
+      SparkTrainingStats s = net.getSparkTrainingStats();
+      return new WorkerTimes(
+          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_TOTAL_TIME_MS),
+          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_GET_INITIAL_MODEL_TIME_MS),
+          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_PROCESS_MINI_BATCH_TIMES_MS));
+    }
+
+    private static long sum(SparkTrainingStats s, String key) {
+      if (s == null || !s.getKeySet().contains(key)) {
+        return 0;
+      }
+      return s.getValue(key).stream().mapToLong(EventStats::getDurationMs).sum();
+    }
+
+    WorkerTimes minus(WorkerTimes before) {
+      return new WorkerTimes(totalMs - before.totalMs, initialModelMs - before.initialModelMs, fitMs - before.fitMs);
+    }
+
+    /** The share of the workers' training loop spent not fitting: waiting for data. NaN without stats. */
+    double waitShare() {
+      long loop = totalMs - initialModelMs;
+      return loop <= 0 ? Double.NaN : Math.max(0, loop - fitMs) / (double) loop;
+    }
   }
 
   static IUpdater updater(Training t) {

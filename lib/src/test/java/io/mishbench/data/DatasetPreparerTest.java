@@ -57,7 +57,8 @@ class DatasetPreparerTest {
     int total = 0;
     for (String uri : ds.shardUris("train")) {
       Shards.Content c = Shards.read(URI.create(uri), new Configuration());
-      assertEquals(3 * 16 * 16, c.pixels()[0].length);
+      Pixels px = ImageDecoder.decodeStored(c.images()[0], 3);
+      assertEquals(16, Math.min(px.width(), px.height()), "stored with the shorter side at the image size");
       total += c.labels().length;
     }
     assertEquals(30, total);

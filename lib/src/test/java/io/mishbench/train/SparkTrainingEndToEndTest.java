@@ -54,7 +54,7 @@ class SparkTrainingEndToEndTest {
             com.typesafe.config.ConfigFactory.parseString(
                 "dataset = \"" + dir.resolve("prepared") + "\"\n"
                     + "results = \"" + dir.resolve("results") + "\"\n"
-                    + "model = resnet20\nwidth = 0.5\nactivation = mish\n"
+                    + "model = resnet20\nwidth = 0.25\nresolution = 16\nactivation = mish\n"
                     + "training { epochs = 2, workers = 2, batch-size-per-worker = 16, averaging-frequency = 3,"
                     + " optimizer = adam, learning-rate = 0.005 }"),
             "test");
