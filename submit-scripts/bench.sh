@@ -13,7 +13,10 @@
 # Section 3: grouped convolution (ResNeXt's cardinality 32), one training step of a single 3x3 layer in
 #   each implementation (bench-grouped-conv).
 # Section 4: every full-size zoo model: bench-train at 224x224, batch 8, 1000 classes (skipped with --quick).
-# Section 5: the quickstart's own timing and table, when mishbench-out/quickstart holds one.
+# Section 5: the input pipeline: one core decoding and augmenting 224x224 minibatches from JPEG (bench-data,
+#   paper preset) beside cspresnext50's training throughput at 224 from section 4.
+# Section 6: the quickstart's own timing, table and the share of worker time spent waiting for data,
+#   when mishbench-out/quickstart holds one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,6 +84,7 @@ for c in "${configs[@]}"; do
     json="$(best_of java $opens -Xmx4g -Dorg.bytedeco.javacpp.platform.extension="$v" -cp "$cp" \
       io.mishbench.jobs.Main bench-train --model "$model" --activation "$act" --resolution "$res" \
       --channels "$ch" --batch "$batch" --width "$width" --steps "$steps")"
+    [ "$name" = cspresnext50 ] && cspresnext50_ips="$(field images_per_sec "$json")"
     if [ -z "$json" ]; then
       echo "| $model | ${res}x${res}x$ch | $batch | $width | linux-x86_64$v | failed | | |" >> "$out"
       continue
@@ -183,8 +187,10 @@ if [ "${1:-}" != "--quick" ]; then
     case "$name" in tiny*) continue ;; esac
     echo "bench: full-size $name at 224" >&2
     json="$(java $opens -Xmx12g -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model "$name" --resolution 224 \
-      --channels 3 --classes 1000 --batch 8 --steps 5 --activation mish 2>/dev/null | grep '^{' | tail -1)" || true
+      --channels 3 --classes 1000 --batch 8 --steps 5 --activation mish 2>"$root/bench-$name.err" | grep '^{' | tail -1)" || true
+    [ -n "$json" ] && rm -f "$root/bench-$name.err"   # kept when the model failed
     gmacs="$(awk -v m="$(field macs "$m")" 'BEGIN{printf "%.2f", m/1e9}')"
+    [ "$name" = cspresnext50 ] && cspresnext50_ips="$(field images_per_sec "$json")"
     if [ -z "$json" ]; then
       echo "| $name | $(field params "$m") | $(field weights "$m") | $gmacs | failed | |" >> "$out"
     else
@@ -194,6 +200,27 @@ if [ "${1:-}" != "--quick" ]; then
   done <<<"$models_json"
 fi
 
+# --- input pipeline ---------------------------------------------------------------------------------
+echo "bench: input pipeline (bench-data)" >&2
+data_json="$(java $opens -Xmx4g -cp "$jobs_cp" io.mishbench.jobs.Main bench-data --resolution 224 --images 512 \
+  --batch 32 --preset paper 2>/dev/null | grep '^{' | tail -1)"
+data_ips="$(field images_per_sec_per_core "$data_json")"
+{
+  echo
+  echo "## Input pipeline"
+  echo
+  echo "\`mishbench bench-data --resolution 224 --images 512 --batch 32 --preset paper\`: one thread decodes 341x256"
+  echo "JPEGs (quality 95, as \`prepare --encoding jpeg --image-size 256\` stores them), random-resized-crops them to"
+  echo "224x224 with flip and Darknet colour jitter, then CutMix/Mosaic and label smoothing per minibatch of 32."
+  echo
+  echo "| decode ms/image | augment ms/image | minibatch ms/image | images/s on one core | cspresnext50 training images/s (all cores, section above) | loader / training |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+  ratio="n/a (run without --quick)"
+  [ -n "${cspresnext50_ips:-}" ] && ratio="$(awk -v a="$data_ips" -v b="$cspresnext50_ips" 'BEGIN{printf "%.0fx", a/b}')"
+  echo "| $(field decode_ms_per_image "$data_json") | $(field augment_ms_per_image "$data_json") |" \
+    "$(field batch_ms_per_image "$data_json") | $data_ips | ${cspresnext50_ips:-not measured} | $ratio |"
+} >> "$out"
+
 qs="$root/mishbench-out/quickstart"
 if [ -f "$qs/table/comparison.md" ]; then
   {
@@ -201,10 +228,21 @@ if [ -f "$qs/table/comparison.md" ]; then
     echo "## Quickstart table"
     echo
     echo "From the last \`./submit-scripts/quickstart.sh\` in this checkout ($(date -u -r "$qs/table/comparison.md" +%Y-%m-%dT%H:%MZ)):"
-    echo "Fashion-MNIST, 4,000 training and 1,000 validation images, 28x28 grey, 2 epochs, Spark local[*],"
+    echo "Fashion-MNIST, 4,000 training and 1,000 validation images, 32x32 grey, 2 epochs, Spark local[*],"
     echo "2 parameter-averaging workers. Validation accuracy in %."
     echo
     cat "$qs/table/comparison.md"
+    echo
+    echo "Share of the workers' training loop spent waiting for the next minibatch (run.json, epochs[].dataWaitShare;"
+    echo "an upper bound: DL4J's task time minus model fetch and minibatch fitting):"
+    echo
+    echo "| run | epoch 1 | epoch 2 |"
+    echo "| --- | ---: | ---: |"
+    for run in "$qs"/results/runs/*/run.json; do
+      shares="$(grep -o '"dataWaitShare":[^,}]*' "$run" | cut -d: -f2 |
+        awk '{ if ($1 == "null") printf "| - "; else printf "| %.2f%% ", 100 * $1 }')"
+      echo "| $(basename "$(dirname "$run")") $shares|"
+    done
   } >> "$out"
 fi
 mv "$out" "$root/BENCHMARKS.md"
