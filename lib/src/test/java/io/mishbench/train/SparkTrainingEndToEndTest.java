@@ -68,6 +68,8 @@ class SparkTrainingEndToEndTest {
     // 600 images / (2 workers x 16 x 3 minibatches) = about 6 averaging rounds per epoch
     for (RunResult.EpochMetrics e : r.epochs()) {
       assertTrue(e.averagingRounds() >= 4, "parameter averaging rounds in epoch " + e.epoch() + ": " + e.averagingRounds());
+      assertTrue(e.dataWaitShare() != null && e.dataWaitShare() >= 0 && e.dataWaitShare() < 1,
+          "share of worker time spent waiting for data in epoch " + e.epoch() + ": " + e.dataWaitShare());
     }
     assertEquals(List.of(r.runId()), store.list().stream().map(RunResult::runId).toList());
     assertEquals(RunResult.Status.COMPLETE, store.read(r.runId()).orElseThrow().status());
