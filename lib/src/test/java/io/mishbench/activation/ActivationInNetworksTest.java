@@ -183,8 +183,11 @@ class ActivationInNetworksTest {
       net.fit(batch);
       back.fit(batch);
     }
-    assertEquals(net.params(), back.params(), name + ": parameters after 3 training steps");
-    assertEquals(net.outputSingle(batch.getFeatures()), back.outputSingle(batch.getFeatures()), name + ": predictions after training");
+    // ND4J's multithreaded convolution gradients may sum in another order: equal to float32 rounding
+    double diff = net.params().sub(back.params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-5, name + ": parameters after 3 training steps differ by " + diff);
+    assertTrue(net.outputSingle(batch.getFeatures()).equalsWithEps(back.outputSingle(batch.getFeatures()), 1e-4),
+        name + ": predictions after training");
   }
 
   @ParameterizedTest(name = "{0}")
