@@ -41,7 +41,7 @@ done
 opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-modules=jdk.incubator.vector"
 # model | activation | resolution | channels | batch | width
 configs=(
-  "resnet20 mish 32 1 32 1.0"
+  "resnet20 mish 32 1 32 0.5"
   "cspresnet50 mish 64 3 16 0.25"
 )
 
