@@ -23,14 +23,16 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--channels", defaultValue = "3", description = "Input channels (default: ${DEFAULT-VALUE}).") int channels;
   @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).") int classes;
   @Option(names = "--batch", defaultValue = "32", description = "Minibatch size (default: ${DEFAULT-VALUE}).") int batch;
-  @Option(names = "--steps", defaultValue = "20", description = "Timed steps, after 3 warm-up steps (default: ${DEFAULT-VALUE}).") int steps;
+  @Option(names = "--steps", defaultValue = "20", description = "Timed steps, after the warm-up steps (default: ${DEFAULT-VALUE}).") int steps;
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).") int warmup;
   @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier (default: ${DEFAULT-VALUE}).") double width;
   @Option(names = "--depth", defaultValue = "1.0", description = "Depth multiplier (default: ${DEFAULT-VALUE}).") double depth;
 
   @Override
   public Integer call() {
-    if (batch < 1 || steps < 1) {
-      throw new IllegalArgumentException("--batch and --steps must be >= 1, got " + batch + " and " + steps);
+    if (batch < 1 || steps < 1 || warmup < 0) {
+      throw new IllegalArgumentException(
+          "--batch and --steps must be >= 1 and --warmup >= 0, got " + batch + ", " + steps + " and " + warmup);
     }
     ModelSpec spec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
     ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 1, new Nesterovs(0.01, 0.9), 5e-4));
@@ -39,7 +41,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     DataSet data = new DataSet(
         Nd4j.rand(DataType.FLOAT, batch, channels, resolution, resolution),
         Nd4j.eye(classes).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < warmup; i++) {
       net.fit(data);
     }
     long start = System.nanoTime();
