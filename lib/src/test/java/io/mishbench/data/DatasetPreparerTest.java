@@ -9,6 +9,7 @@ import io.mishbench.train.SparkSetup;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,9 +65,8 @@ class DatasetPreparerTest {
     assertEquals(30, total);
     assertFalse(Files.list(dir.resolve("out")).anyMatch(p -> p.getFileName().toString().startsWith(".staging")));
 
-    IllegalArgumentException again =
-        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), false)));
-    assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
+    assertEquals(List.of("class-000", "class-001", "class-002"),
+        Files.readAllLines(dir.resolve("out").resolve(ClassIndex.FILE_NAME)), "classes.txt: index = line number");
   }
 
   @Test
@@ -78,6 +78,7 @@ class DatasetPreparerTest {
         assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), true)));
     assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("out/manifest.json")));
+    assertFalse(Files.list(dir.resolve("out")).anyMatch(p -> p.getFileName().toString().startsWith("shards")));
     assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.resolve("out").toUri(), new Configuration()));
   }
 
@@ -94,8 +95,15 @@ class DatasetPreparerTest {
     Path raw = dir.resolve("raw");
     SynthDataset.generate(new SynthDataset.Options(raw, 2, 3, 16, 1));
     Files.createDirectories(raw.resolve("train/class-empty"));
-    assertMessage(() -> DatasetPreparer.validate(options(raw, dir.resolve("o"), false), conf),
-        "class 'class-empty' has no images");
+    DatasetPreparer.Plan plan = DatasetPreparer.validate(options(raw, dir.resolve("o"), false), conf);
+    assertEquals(List.of("class-000", "class-001"), plan.listing().classes(), "an empty class folder is not a class");
+    assertTrue(plan.listing().skipped().stream()
+        .anyMatch(s -> s.path().endsWith("class-empty") && s.reason().equals("empty class folder")), plan.toString());
+
+    Files.createDirectories(dir.resolve("allempty/train/a"));
+    Files.createDirectories(dir.resolve("allempty/val/a"));
+    assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("allempty"), dir.resolve("o"), false), conf),
+        "no usable images");
 
     Files.createDirectories(dir.resolve("noval/train/a"));
     assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("noval"), dir.resolve("o"), false), conf), "missing folder");
