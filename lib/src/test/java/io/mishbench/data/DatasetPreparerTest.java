@@ -109,6 +109,75 @@ class DatasetPreparerTest {
     assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("noval"), dir.resolve("o"), false), conf), "missing folder");
   }
 
+  private DatasetPreparer.Options options(Path in, Path out, int resolution, boolean strict, boolean overwrite) {
+    return new DatasetPreparer.Options(in.toUri(), out.toUri(), resolution, 3, 7, strict, overwrite, 1);
+  }
+
+  private static List<String> shardFolders(Path out) throws Exception {
+    try (var s = Files.list(out)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.contains("shards")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aRerunReusesAnUpToDateOutputAndOtherOptionsNeedOverwrite() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 6, 20, 1));
+    Manifest first = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    List<String> folders = shardFolders(out);
+    assertEquals(1, folders.size(), folders.toString());
+    assertTrue(first.train().shards().stream().allMatch(s -> s.file().startsWith(folders.get(0) + "/")),
+        "shard paths relative to the dataset root: " + first.train().shards());
+
+    Manifest again = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    assertEquals(first, again, "the existing manifest, untouched (same createdAt)");
+    assertEquals(folders, shardFolders(out), "no new shards written");
+
+    IllegalArgumentException differs =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 24, false, false)));
+    assertTrue(differs.getMessage().contains("image size 16 (now 24)") && differs.getMessage().contains("--overwrite"),
+        differs.getMessage());
+
+    Path any;
+    try (var files = Files.list(raw.resolve("train/class-000"))) {
+      any = files.findFirst().orElseThrow();
+    }
+    Files.copy(any, any.resolveSibling("extra.png"));
+    IllegalArgumentException changed =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)));
+    assertTrue(changed.getMessage().contains("input files changed"), changed.getMessage());
+
+    Manifest replaced = DatasetPreparer.prepare(sc, options(raw, out, 24, false, true));
+    assertEquals(24, replaced.resolution());
+    assertEquals(13, replaced.train().count());
+    List<String> now = shardFolders(out);
+    assertEquals(1, now.size(), "the previous shard folder is deleted: " + now);
+    assertFalse(now.equals(folders), "new shards in a fresh folder");
+    assertEquals(replaced, PreparedDataset.open(out.toUri(), new Configuration()).manifest());
+  }
+
+  @Test
+  void aFailingOverwriteLeavesTheExistingDatasetIntactAndOpenable() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    Manifest before = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    List<String> folders = shardFolders(out);
+
+    Files.writeString(raw.resolve("train/class-001/broken.jpg"), "garbage");
+    assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 20, true, true)));
+
+    PreparedDataset ds = PreparedDataset.open(out.toUri(), new Configuration());
+    assertEquals(before, ds.manifest());
+    assertEquals(folders, shardFolders(out), "old shards kept, no staging left");
+    int images = 0;
+    for (String uri : ds.shardUris("train")) {
+      images += Shards.read(URI.create(uri), new Configuration()).labels().length;
+    }
+    assertEquals(8, images, "the old shards still read");
+  }
+
   private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
     assertTrue(ex.getMessage().contains(part), "expected '" + part + "' in: " + ex.getMessage());
