@@ -61,7 +61,8 @@ public final class ImageDecoder {
    * Decodes one source image and re-encodes it for a shard: shorter side {@code size} pixels, aspect
    * ratio kept, {@code channels} channels.
    *
-   * @throws IOException when the bytes are not a readable image, are truncated (the decoder warned),
+   * @throws IOException when the bytes are not a readable image, are truncated (the decoder warned of
+   *     a premature end),
    *     or the header claims more than {@link #MAX_PIXELS} pixels; its message is the skip reason
    */
   public static Stored prepare(InputStream in, int size, int channels, Encoding encoding) throws IOException {
@@ -104,8 +105,12 @@ public final class ImageDecoder {
         if (img == null) {
           throw new IOException("not a readable image format");
         }
-        if (!warnings.isEmpty()) { // the JDK decoders fill a truncated image with grey and only warn
-          throw new IOException("truncated or corrupt image: " + warnings.get(0));
+        // the JDK's JPEG decoder fills a truncated image with grey and only warns; other warnings
+        // (extraneous bytes before a marker, common in real photo collections) leave a usable image
+        for (String warning : warnings) {
+          if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+            throw new IOException("truncated or corrupt image: " + warning);
+          }
         }
         return img;
       } catch (IOException e) {
