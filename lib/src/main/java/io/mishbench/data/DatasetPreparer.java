@@ -59,7 +59,8 @@ public final class DatasetPreparer {
    * @param shardSize images per shard, 1..1,000,000
    * @param strict fail, listing every file that cannot be used, instead of skipping them
    * @param overwrite replace an existing prepared dataset at {@code output} made from other input or
-   *     options
+   *     options (one made from the same input and options is reused all the same; delete its
+   *     manifest.json to force a new prepare)
    * @param seed shuffle seed
    * @param encoding how images are stored; null for PNG when grey, JPEG (quality 95) when RGB
    * @param valLabels labels file for a flat val/ folder ({@link ValLabels}); null to auto-detect
@@ -154,6 +155,10 @@ public final class DatasetPreparer {
   /** How an existing manifest differs from what {@code o} over {@code listing} would make. */
   private static List<String> differences(Manifest m, Options o, Listing listing) {
     List<String> d = new ArrayList<>();
+    if (m.inputDigest() == null) {
+      d.add("it was prepared by an earlier mishbench that did not record its input and options");
+      return d;
+    }
     diff(d, "format version", m.version(), Manifest.FORMAT_VERSION);
     diff(d, "source", m.source(), o.input().toString());
     diff(d, "image size", m.resolution(), o.resolution());
