@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-    description = "Turns an ImageNet-style dataset (train/<class>/*, val/<class>/*) on any Hadoop FileSystem into"
-        + " shards of pre-resized images and a manifest.")
+    description = "Turns an ImageNet-style dataset (train/<class>/*, val/<class>/* or a flat val/ with a labels file)"
+        + " on any Hadoop FileSystem into shards of pre-resized images, classes.txt and a manifest. Files that cannot"
+        + " be used are skipped and listed in the manifest with their reason. A rerun with the same input and options"
+        + " does nothing.")
 final class PrepareCommand implements Callable<Integer> {
 
   @Option(names = "--input", required = true, description = "Dataset root: a path or hdfs://, s3a://, file: URI.")
@@ -35,11 +37,26 @@ final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--channels", defaultValue = "3", description = "1 (grey) or 3 (RGB) (default: ${DEFAULT-VALUE}).")
   int channels;
 
-  @Option(names = "--strict", description = "Fail on an undecodable image instead of skipping it (skips are listed in the manifest).")
+  @Option(names = "--strict",
+      description = "Fail instead of skipping files that cannot be used, listing every such file and its reason"
+          + " (without it, skips are listed in the manifest).")
   boolean strict;
 
-  @Option(names = "--overwrite", description = "Replace an existing prepared dataset at --output.")
+  @Option(names = "--overwrite",
+      description = "Replace a prepared dataset at --output that was made from other input or options; the old one"
+          + " stays usable until the new manifest is written.")
   boolean overwrite;
+
+  @Option(names = "--val-labels",
+      description = "Labels of a flat val/ folder in LOC_val_solution.csv form (header ImageId,PredictionString; the"
+          + " class is the first token of PredictionString, ImageId the file name without extension). Default: "
+          + "LOC_val_solution.csv at the dataset root when val/ holds images rather than class folders.")
+  String valLabels;
+
+  @Option(names = "--class-index",
+      description = "Class list to use, one name per line, index = line number (e.g. the classes.txt of another"
+          + " prepared dataset). A train class missing from it is an error. Default: the sorted train class folders.")
+  String classIndex;
 
   @Option(names = "--seed", defaultValue = "1", description = "Shuffle seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -48,8 +65,14 @@ final class PrepareCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var options =
         new DatasetPreparer.Options(HadoopFiles.resolve(input), HadoopFiles.resolve(output), imageSize, channels,
-            shardSize, strict, overwrite, seed, encoding == null ? null : ImageDecoder.Encoding.parse(encoding));
-    DatasetPreparer.validate(options, new Configuration()); // bad input fails before Spark starts
+            shardSize, strict, overwrite, seed, encoding == null ? null : ImageDecoder.Encoding.parse(encoding),
+            valLabels == null ? null : HadoopFiles.resolve(valLabels),
+            classIndex == null ? null : HadoopFiles.resolve(classIndex));
+    // bad input fails before Spark starts, and an up-to-date output needs no Spark at all
+    if (DatasetPreparer.validate(options, new Configuration()).upToDate() != null) {
+      System.out.printf("prepare: %s is up to date (same input and options), nothing to do%n", options.output());
+      return 0;
+    }
     try (JavaSparkContext sc = SparkSetup.context("mishbench prepare")) {
       Manifest m = DatasetPreparer.prepare(sc, options);
       System.out.printf("prepare: %d classes, %d train and %d val images (%d skipped) -> %s%n",

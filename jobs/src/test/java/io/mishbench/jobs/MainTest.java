@@ -39,6 +39,9 @@ class MainTest {
     Outcome o = run(command, "--help");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("Usage: mishbench " + command), o.out());
+    if (command.equals("prepare")) {
+      assertTrue(o.out().contains("--val-labels") && o.out().contains("--class-index"), o.out());
+    }
   }
 
   @Test
@@ -64,7 +67,7 @@ class MainTest {
   }
 
   @Test
-  void emptyDatasetAndClassWithoutImagesAreBadInput() throws Exception {
+  void emptyDatasetAndAClassMissingFromTheClassIndexAreBadInput() throws Exception {
     Files.createDirectories(dir.resolve("empty/train"));
     Files.createDirectories(dir.resolve("empty/val"));
     Outcome empty = run("prepare", "--input", dir.resolve("empty").toString(), "--output", dir.resolve("o").toString());
@@ -72,10 +75,16 @@ class MainTest {
     assertTrue(empty.err().contains("is empty"), empty.err());
 
     assertEquals(0, run("synth", "--output", dir.resolve("raw").toString(), "--classes", "2", "--per-class", "2", "--size", "8").code());
-    Files.createDirectories(dir.resolve("raw/train/zzz-no-images"));
-    Outcome noImages = run("prepare", "--input", dir.resolve("raw").toString(), "--output", dir.resolve("o").toString());
-    assertEquals(Main.BAD_INPUT, noImages.code());
-    assertTrue(noImages.err().contains("class 'zzz-no-images' has no images"), noImages.err());
+    Path index = Files.writeString(dir.resolve("classes.txt"), "class-000\n");
+    Outcome notInIndex = run("prepare", "--input", dir.resolve("raw").toString(), "--output", dir.resolve("o").toString(),
+        "--class-index", index.toString());
+    assertEquals(Main.BAD_INPUT, notInIndex.code());
+    assertTrue(notInIndex.err().contains("train class 'class-001' is not in the class index"), notInIndex.err());
+
+    Outcome noLabels = run("prepare", "--input", dir.resolve("raw").toString(), "--output", dir.resolve("o").toString(),
+        "--val-labels", dir.resolve("no-such.csv").toString());
+    assertEquals(Main.BAD_INPUT, noLabels.code());
+    assertTrue(noLabels.err().contains("val labels file does not exist"), noLabels.err());
   }
 
   @Test

@@ -8,7 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -20,7 +22,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Images in and out of shards. {@link #prepare} decodes a source image (PNG, JPEG, BMP, GIF: whatever
- * ImageIO reads), scales it so that its shorter side is the prepared size, converts it to grey or RGB
+ * ImageIO reads, plus CMYK and YCCK JPEGs, which {@link CmykJpeg} converts; 16-bit, palette and alpha
+ * images are converted, alpha composited over black), scales it so that its shorter side is the prepared size, converts it to grey or RGB
  * and encodes it for the shard; {@link #decodeStored} turns a stored image back into {@link Pixels}.
  */
 public final class ImageDecoder {
@@ -58,8 +61,9 @@ public final class ImageDecoder {
    * Decodes one source image and re-encodes it for a shard: shorter side {@code size} pixels, aspect
    * ratio kept, {@code channels} channels.
    *
-   * @throws IOException when the bytes are not a readable image or it is too large; its message is
-   *     the skip reason
+   * @throws IOException when the bytes are not a readable image, are truncated (the decoder warned of
+   *     a premature end),
+   *     or the header claims more than {@link #MAX_PIXELS} pixels; its message is the skip reason
    */
   public static Stored prepare(InputStream in, int size, int channels, Encoding encoding) throws IOException {
     BufferedImage src = read(in);
@@ -85,8 +89,10 @@ public final class ImageDecoder {
         throw new IOException("not a readable image format");
       }
       ImageReader reader = readers.next();
+      List<String> warnings = new ArrayList<>();
+      reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
       try {
-        reader.setInput(iis, true, true);
+        reader.setInput(iis, true, false);
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w < 1 || h < 1) {
@@ -95,14 +101,22 @@ public final class ImageDecoder {
         if (w * h > MAX_PIXELS) {
           throw new IOException("image of " + w + "x" + h + " pixels exceeds the limit of " + MAX_PIXELS + " pixels");
         }
-        BufferedImage img = reader.read(0);
+        BufferedImage img = CmykJpeg.isFourChannelJpeg(reader) ? CmykJpeg.read(reader) : reader.read(0);
         if (img == null) {
           throw new IOException("not a readable image format");
+        }
+        // the JDK's JPEG decoder fills a truncated image with grey and only warns; other warnings
+        // (extraneous bytes before a marker, common in real photo collections) leave a usable image
+        for (String warning : warnings) {
+          if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+            throw new IOException("truncated or corrupt image: " + warning);
+          }
         }
         return img;
       } catch (IOException e) {
         throw e.getMessage() != null && (e.getMessage().startsWith("image of") || e.getMessage().startsWith("empty")
-            || e.getMessage().startsWith("not a readable")) ? e : new IOException("undecodable image: " + e.getMessage(), e);
+            || e.getMessage().startsWith("not a readable") || e.getMessage().startsWith("truncated"))
+            ? e : new IOException("undecodable image: " + e.getMessage(), e);
       } catch (RuntimeException e) {
         throw new IOException("undecodable image: " + e, e);
       } finally {

@@ -9,25 +9,38 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * Lists an ImageNet-style dataset on any Hadoop FileSystem: {@code train/<class>/<image>} and
- * {@code val/<class>/<image>}. Class indices are the positions of the sorted train class names.
+ * Lists an ImageNet-style dataset on any Hadoop FileSystem: {@code train/<class>/<image>} and either
+ * {@code val/<class>/<image>} or a flat {@code val/<image>} with a labels file (see {@link ValLabels}).
  *
- * <p>Every layout problem (missing folders, a class with no images, a val class that train lacks) is
- * reported at once in one IllegalArgumentException. Files that are not images by their extension are
- * skipped with a reason; hidden files ({@code .*}, {@code _*}) are ignored.
+ * <p>Class indices are the positions of the sorted names of the train class folders that hold image
+ * files, or, with a class index, the positions in that list (see {@link ClassIndex}).
+ *
+ * <p>Layout problems (missing folders, a val class that train lacks, a train class missing from the
+ * class index, flat val images without labels) are reported at once in one IllegalArgumentException.
+ * Files that cannot be used are skipped with a reason: files that are not images by their extension,
+ * empty files, files outside a class folder, dangling links (local file system), nested folders, val
+ * images without a label or with an unknown class. An empty class folder (no image files) is skipped
+ * with the reason {@code "empty class folder"} and is not a class, unless the class index names it.
+ * Hidden files ({@code .*}, {@code _*}) are ignored.
  */
 public final class ImageFolderScanner {
 
   static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+
+  /** The skip reason of a class folder without image files. */
+  public static final String EMPTY_CLASS_FOLDER = "empty class folder";
 
   private ImageFolderScanner() {}
 
@@ -40,8 +53,19 @@ public final class ImageFolderScanner {
   /** The listing of a dataset. */
   public record Listing(List<String> classes, List<LabeledFile> train, List<LabeledFile> val, List<Skipped> skipped) {}
 
-  /** Lists {@code root}. */
+  /** Lists {@code root} with class folders in val/ or an auto-detected labels file, no class index. */
   public static Listing scan(URI root, Configuration conf) {
+    return scan(root, null, null, conf);
+  }
+
+  /**
+   * Lists {@code root}.
+   *
+   * @param valLabels a labels file for a flat val/ folder; null to use {@code LOC_val_solution.csv}
+   *     at the root when val/ holds images rather than class folders
+   * @param classIndex the class list to use; null to take the sorted train class folders
+   */
+  public static Listing scan(URI root, URI valLabels, URI classIndex, Configuration conf) {
     try {
       FileSystem fs = HadoopFiles.fs(root, conf);
       Path rootPath = new Path(root);
@@ -62,16 +86,107 @@ public final class ImageFolderScanner {
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException("dataset " + root + " is not ImageNet-style: " + String.join("; ", problems));
       }
-      List<String> classes = subfolders(fs, trainDir);
-      if (classes.isEmpty()) {
+      List<Skipped> skipped = new ArrayList<>();
+      List<FileStatus> trainEntries = entries(fs, trainDir, skipped);
+      List<String> folders = new ArrayList<>();
+      for (FileStatus s : trainEntries) {
+        if (s.isDirectory()) {
+          folders.add(s.getPath().getName());
+        } else {
+          skipped.add(new Skipped(s.getPath().toString(), "file outside a class folder (expected train/<class>/<image>)"));
+        }
+      }
+      if (folders.isEmpty()) {
         throw new IllegalArgumentException("dataset " + root + " is empty: " + trainDir + " has no class folders");
       }
-      List<Skipped> skipped = new ArrayList<>();
-      List<LabeledFile> train = list(fs, trainDir, classes, skipped, problems);
-      List<LabeledFile> val = list(fs, valDir, classes, skipped, problems);
-      for (String c : subfolders(fs, valDir)) {
-        if (!classes.contains(c)) {
-          problems.add("val class '" + c + "' has no train folder");
+      // train images per folder, before class indices are known
+      Map<String, List<String>> trainFiles = new java.util.TreeMap<>();
+      for (String folder : folders) {
+        List<String> images = images(fs, new Path(trainDir, folder), skipped);
+        if (images.isEmpty()) {
+          skipped.add(new Skipped(new Path(trainDir, folder).toString(), EMPTY_CLASS_FOLDER));
+        } else {
+          trainFiles.put(folder, images);
+        }
+      }
+      List<String> classes;
+      if (classIndex != null) {
+        classes = ClassIndex.read(classIndex, conf);
+        for (String folder : trainFiles.keySet()) {
+          if (!classes.contains(folder)) {
+            problems.add("train class '" + folder + "' is not in the class index " + classIndex);
+          }
+        }
+      } else {
+        classes = List.copyOf(trainFiles.keySet());
+      }
+      if (trainFiles.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no usable images in " + root + ": every class folder of " + trainDir + " is empty");
+      }
+      List<LabeledFile> train = new ArrayList<>();
+      for (var e : trainFiles.entrySet()) {
+        int label = classes.indexOf(e.getKey());
+        if (label >= 0) {
+          e.getValue().forEach(p -> train.add(new LabeledFile(p, label)));
+        }
+      }
+
+      List<FileStatus> valEntries = entries(fs, valDir, skipped);
+      boolean flatVal = valLabels != null
+          || (valEntries.stream().noneMatch(FileStatus::isDirectory) && valEntries.stream().anyMatch(FileStatus::isFile));
+      List<LabeledFile> val = new ArrayList<>();
+      if (flatVal) {
+        URI labelsUri = valLabels != null ? valLabels : HadoopFiles.child(root, ValLabels.DEFAULT_FILE_NAME);
+        if (valLabels == null && !fs.exists(new Path(labelsUri))) {
+          problems.add(valDir + " holds images, not class folders, and there is no " + ValLabels.DEFAULT_FILE_NAME
+              + " at the dataset root (pass --val-labels)");
+        } else {
+          Map<String, String> labels = ValLabels.read(labelsUri, conf);
+          for (FileStatus s : valEntries) {
+            String path = s.getPath().toString();
+            String name = s.getPath().getName();
+            if (s.isDirectory()) {
+              skipped.add(new Skipped(path, "folder inside a flat val/ folder labelled by " + labelsUri));
+              continue;
+            }
+            String bad = fileProblem(s);
+            if (bad != null) {
+              skipped.add(new Skipped(path, bad));
+              continue;
+            }
+            int dot = name.lastIndexOf('.');
+            String cls = labels.get(dot < 0 ? name : name.substring(0, dot));
+            if (cls == null) {
+              skipped.add(new Skipped(path, "no label in " + labelsUri));
+            } else if (!classes.contains(cls)) {
+              skipped.add(new Skipped(path, "unknown class '" + cls + "' (label from " + labelsUri + ")"));
+            } else {
+              val.add(new LabeledFile(path, classes.indexOf(cls)));
+            }
+          }
+        }
+      } else {
+        for (FileStatus s : valEntries) {
+          String name = s.getPath().getName();
+          if (!s.isDirectory()) {
+            skipped.add(new Skipped(s.getPath().toString(), "file outside a class folder (expected val/<class>/<image>)"));
+          } else if (!classes.contains(name)) {
+            if (folders.contains(name)) { // an empty train class folder
+              for (String p : images(fs, s.getPath(), skipped)) {
+                skipped.add(new Skipped(p, "class '" + name + "' has no train images"));
+              }
+            } else {
+              problems.add("val class '" + name + "' has no train folder");
+            }
+          } else {
+            List<String> images = images(fs, s.getPath(), skipped);
+            if (images.isEmpty()) {
+              skipped.add(new Skipped(s.getPath().toString(), EMPTY_CLASS_FOLDER));
+            }
+            int label = classes.indexOf(name);
+            images.forEach(p -> val.add(new LabeledFile(p, label)));
+          }
         }
       }
       if (!problems.isEmpty()) {
@@ -85,53 +200,61 @@ public final class ImageFolderScanner {
     }
   }
 
-  private static List<String> subfolders(FileSystem fs, Path dir) throws IOException {
-    if (!fs.exists(dir)) {
-      return List.of();
+  /**
+   * The visible entries of {@code dir}, sorted by name. Hadoop's local file system silently leaves
+   * out dangling links; they are found here and skipped with a reason.
+   */
+  private static List<FileStatus> entries(FileSystem fs, Path dir, List<Skipped> skipped) throws IOException {
+    FileStatus[] listed = fs.listStatus(dir);
+    Arrays.sort(listed, Comparator.comparing(s -> s.getPath().getName()));
+    List<FileStatus> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (FileStatus s : listed) {
+      names.add(s.getPath().getName());
+      if (!hidden(s.getPath().getName())) {
+        out.add(s);
+      }
     }
-    return Arrays.stream(fs.listStatus(dir))
-        .filter(FileStatus::isDirectory)
-        .map(s -> s.getPath().getName())
-        .filter(n -> !hidden(n))
-        .sorted()
-        .toList();
+    if (fs instanceof RawLocalFileSystem local) {
+      String[] onDisk = local.pathToFile(dir).list();
+      if (onDisk != null) {
+        Arrays.sort(onDisk);
+        for (String n : onDisk) {
+          if (!names.contains(n) && !hidden(n)) {
+            skipped.add(new Skipped(new Path(dir, n).toString(), "unreadable: dangling link or file vanished while listing"));
+          }
+        }
+      }
+    }
+    return out;
   }
 
-  private static List<LabeledFile> list(
-      FileSystem fs, Path splitDir, List<String> classes, List<Skipped> skipped, List<String> problems)
-      throws IOException {
-    List<LabeledFile> files = new ArrayList<>();
-    boolean isTrain = splitDir.getName().equals("train");
-    for (int label = 0; label < classes.size(); label++) {
-      Path classDir = new Path(splitDir, classes.get(label));
-      if (!fs.exists(classDir)) {
+  /** The image files of a class folder; everything else there is skipped with a reason. */
+  private static List<String> images(FileSystem fs, Path classDir, List<Skipped> skipped) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (FileStatus s : entries(fs, classDir, skipped)) {
+      String path = s.getPath().toString();
+      if (s.isDirectory()) {
+        skipped.add(new Skipped(path, "nested folder inside a class folder"));
         continue;
       }
-      FileStatus[] entries = fs.listStatus(classDir);
-      Arrays.sort(entries, Comparator.comparing(s -> s.getPath().getName()));
-      int images = 0;
-      for (FileStatus s : entries) {
-        String name = s.getPath().getName();
-        if (hidden(name)) {
-          continue;
-        }
-        String path = s.getPath().toString();
-        if (s.isDirectory()) {
-          skipped.add(new Skipped(path, "nested folder inside a class folder"));
-        } else if (!IMAGE_EXTENSIONS.contains(extension(name))) {
-          skipped.add(new Skipped(path, "not an image file (extension '" + extension(name) + "')"));
-        } else if (s.getLen() == 0) {
-          skipped.add(new Skipped(path, "empty file"));
-        } else {
-          files.add(new LabeledFile(path, label));
-          images++;
-        }
-      }
-      if (isTrain && images == 0) {
-        problems.add("class '" + classes.get(label) + "' has no images in " + splitDir);
+      String bad = fileProblem(s);
+      if (bad != null) {
+        skipped.add(new Skipped(path, bad));
+      } else {
+        files.add(path);
       }
     }
     return files;
+  }
+
+  /** Why a file cannot be an image, from its name and size; null when it may be one. */
+  private static String fileProblem(FileStatus s) {
+    String ext = extension(s.getPath().getName());
+    if (!IMAGE_EXTENSIONS.contains(ext)) {
+      return "not an image file (extension '" + ext + "')";
+    }
+    return s.getLen() == 0 ? "empty file" : null;
   }
 
   private static boolean hidden(String name) {

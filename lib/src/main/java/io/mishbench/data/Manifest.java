@@ -13,6 +13,9 @@ import java.util.List;
  * @param channels 1 (grey) or 3 (RGB)
  * @param encoding how the images are stored: png or jpeg
  * @param seed the seed that shuffled images into shards
+ * @param shardSize images per shard (the last shard of a split may hold fewer)
+ * @param inputDigest SHA-256 of the input listing (every file, its label and every skip), so a rerun
+ *     can tell whether the input changed
  * @param classes class names; a label is an index into this list
  * @param train the training split
  * @param val the validation split
@@ -26,6 +29,8 @@ public record Manifest(
     int channels,
     String encoding,
     long seed,
+    int shardSize,
+    String inputDigest,
     List<String> classes,
     Split train,
     Split val,
@@ -40,7 +45,7 @@ public record Manifest(
    *
    * @param count images in it
    * @param perClass images per class index
-   * @param shards its shard files, relative to the dataset folder
+   * @param shards its shard files, relative to the dataset folder ({@code shards-<id>/train-00000.msh})
    */
   public record Split(long count, List<Long> perClass, List<Shard> shards) {}
 

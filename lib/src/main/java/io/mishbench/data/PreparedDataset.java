@@ -9,7 +9,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** A prepared dataset: its folder and manifest. */
+/**
+ * A prepared dataset: its folder and manifest. The folder holds {@code manifest.json}, {@code
+ * classes.txt} and one shard folder ({@code shards-<id>/}, or {@code shards/} when prepared by an
+ * earlier mishbench); the manifest names the shards relative to the folder.
+ */
 public record PreparedDataset(URI root, Manifest manifest) {
 
   /**

@@ -9,6 +9,7 @@ import io.mishbench.train.SparkSetup;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,9 +65,8 @@ class DatasetPreparerTest {
     assertEquals(30, total);
     assertFalse(Files.list(dir.resolve("out")).anyMatch(p -> p.getFileName().toString().startsWith(".staging")));
 
-    IllegalArgumentException again =
-        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), false)));
-    assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
+    assertEquals(List.of("class-000", "class-001", "class-002"),
+        Files.readAllLines(dir.resolve("out").resolve(ClassIndex.FILE_NAME)), "classes.txt: index = line number");
   }
 
   @Test
@@ -78,6 +78,7 @@ class DatasetPreparerTest {
         assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), true)));
     assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("out/manifest.json")));
+    assertFalse(Files.list(dir.resolve("out")).anyMatch(p -> p.getFileName().toString().startsWith("shards")));
     assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.resolve("out").toUri(), new Configuration()));
   }
 
@@ -94,11 +95,87 @@ class DatasetPreparerTest {
     Path raw = dir.resolve("raw");
     SynthDataset.generate(new SynthDataset.Options(raw, 2, 3, 16, 1));
     Files.createDirectories(raw.resolve("train/class-empty"));
-    assertMessage(() -> DatasetPreparer.validate(options(raw, dir.resolve("o"), false), conf),
-        "class 'class-empty' has no images");
+    DatasetPreparer.Plan plan = DatasetPreparer.validate(options(raw, dir.resolve("o"), false), conf);
+    assertEquals(List.of("class-000", "class-001"), plan.listing().classes(), "an empty class folder is not a class");
+    assertTrue(plan.listing().skipped().stream()
+        .anyMatch(s -> s.path().endsWith("class-empty") && s.reason().equals("empty class folder")), plan.toString());
+
+    Files.createDirectories(dir.resolve("allempty/train/a"));
+    Files.createDirectories(dir.resolve("allempty/val/a"));
+    assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("allempty"), dir.resolve("o"), false), conf),
+        "no usable images");
 
     Files.createDirectories(dir.resolve("noval/train/a"));
     assertMessage(() -> DatasetPreparer.validate(options(dir.resolve("noval"), dir.resolve("o"), false), conf), "missing folder");
+  }
+
+  private DatasetPreparer.Options options(Path in, Path out, int resolution, boolean strict, boolean overwrite) {
+    return new DatasetPreparer.Options(in.toUri(), out.toUri(), resolution, 3, 7, strict, overwrite, 1);
+  }
+
+  private static List<String> shardFolders(Path out) throws Exception {
+    try (var s = Files.list(out)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.contains("shards")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aRerunReusesAnUpToDateOutputAndOtherOptionsNeedOverwrite() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 6, 20, 1));
+    Manifest first = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    List<String> folders = shardFolders(out);
+    assertEquals(1, folders.size(), folders.toString());
+    assertTrue(first.train().shards().stream().allMatch(s -> s.file().startsWith(folders.get(0) + "/")),
+        "shard paths relative to the dataset root: " + first.train().shards());
+
+    Manifest again = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    assertEquals(first, again, "the existing manifest, untouched (same createdAt)");
+    assertEquals(folders, shardFolders(out), "no new shards written");
+
+    IllegalArgumentException differs =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 24, false, false)));
+    assertTrue(differs.getMessage().contains("image size 16 (now 24)") && differs.getMessage().contains("--overwrite"),
+        differs.getMessage());
+
+    Path any;
+    try (var files = Files.list(raw.resolve("train/class-000"))) {
+      any = files.findFirst().orElseThrow();
+    }
+    Files.copy(any, any.resolveSibling("extra.png"));
+    IllegalArgumentException changed =
+        assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)));
+    assertTrue(changed.getMessage().contains("input files changed"), changed.getMessage());
+
+    Manifest replaced = DatasetPreparer.prepare(sc, options(raw, out, 24, false, true));
+    assertEquals(24, replaced.resolution());
+    assertEquals(13, replaced.train().count());
+    List<String> now = shardFolders(out);
+    assertEquals(1, now.size(), "the previous shard folder is deleted: " + now);
+    assertFalse(now.equals(folders), "new shards in a fresh folder");
+    assertEquals(replaced, PreparedDataset.open(out.toUri(), new Configuration()).manifest());
+  }
+
+  @Test
+  void aFailingOverwriteLeavesTheExistingDatasetIntactAndOpenable() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    Manifest before = DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    List<String> folders = shardFolders(out);
+
+    Files.writeString(raw.resolve("train/class-001/broken.jpg"), "garbage");
+    assertThrows(IllegalArgumentException.class, () -> DatasetPreparer.prepare(sc, options(raw, out, 20, true, true)));
+
+    PreparedDataset ds = PreparedDataset.open(out.toUri(), new Configuration());
+    assertEquals(before, ds.manifest());
+    assertEquals(folders, shardFolders(out), "old shards kept, no staging left");
+    int images = 0;
+    for (String uri : ds.shardUris("train")) {
+      images += Shards.read(URI.create(uri), new Configuration()).labels().length;
+    }
+    assertEquals(8, images, "the old shards still read");
   }
 
   private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
