@@ -61,7 +61,7 @@ class ShardBatchesTest {
       shards.add(new Manifest.Shard(file, SHARD_SIZES[s]));
     }
     List<Long> pc = java.util.Arrays.stream(perClass).boxed().toList();
-    Manifest m = new Manifest(Manifest.FORMAT_VERSION, "test", 12, 1, "png", 1, List.of("a", "b", "c"),
+    Manifest m = new Manifest(Manifest.FORMAT_VERSION, "test", 12, 1, "png", 1, 10, "test", List.of("a", "b", "c"),
         new Manifest.Split(id, pc, shards), new Manifest.Split(0, List.of(0L, 0L, 0L), List.of()), List.of(), "now");
     HadoopFiles.writeJson(HadoopFiles.child(dir.toUri(), Manifest.FILE_NAME), m, conf);
     ds = PreparedDataset.open(dir.toUri(), conf);
