@@ -1,7 +1,9 @@
 /**
- * Datasets: the ImageNet-style folder reader over any Hadoop FileSystem, decoding and resizing, the
- * shard format and its manifest, the Spark prepare step, executor-side minibatch assembly, the
- * Fashion-MNIST importer and the generated dataset.
+ * Datasets: the ImageNet-style folder reader over any Hadoop FileSystem (class folders, or a flat
+ * validation folder with ImageNet's labels file; the class index), decoding (CMYK included) and
+ * resizing, the shard format and its manifest, the Spark prepare step, the epoch plan that spreads
+ * images over the workers and the executor-side minibatch loader, the Fashion-MNIST importer and the
+ * generated dataset.
  *
  * <p>Training and evaluation do not live here; they consume {@link io.mishbench.data.PreparedDataset}.
  *
