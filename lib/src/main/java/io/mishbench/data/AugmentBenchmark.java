@@ -1,9 +1,7 @@
 package io.mishbench.data;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.awt.image.PixelInterleavedSampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -131,9 +129,8 @@ public final class AugmentBenchmark {
   }
 
   /**
-   * Decodes encoded image bytes with ImageIO into {@link Pixels}: grey images as one channel, everything
-   * else as RGB, read straight from a {@code TYPE_3BYTE_BGR} raster (converted to one when ImageIO
-   * returns another layout).
+   * Decodes encoded image bytes with ImageIO into {@link Pixels} as training does
+   * ({@link ImageDecoder#toPixels}): grey images as one channel, everything else as RGB.
    *
    * @throws UncheckedIOException when the bytes are not an image ImageIO reads
    */
@@ -147,41 +144,7 @@ public final class AugmentBenchmark {
     if (img == null) {
       throw new UncheckedIOException(new IOException("not a readable image format"));
     }
-    int w = img.getWidth();
-    int h = img.getHeight();
-    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && compact(img, 1)) {
-      return new Pixels(w, h, 1, ((DataBufferByte) img.getRaster().getDataBuffer()).getData().clone());
-    }
-    if (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !compact(img, 3)) {
-      BufferedImage bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = bgr.createGraphics();
-      try {
-        g.drawImage(img, 0, 0, null);
-      } finally {
-        g.dispose();
-      }
-      img = bgr;
-    }
-    byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-    byte[] rgb = new byte[w * h * 3];
-    for (int i = 0; i < rgb.length; i += 3) {
-      rgb[i] = bgr[i + 2];
-      rgb[i + 1] = bgr[i + 1];
-      rgb[i + 2] = bgr[i];
-    }
-    return new Pixels(w, h, 3, rgb);
-  }
-
-  /** Whether the raster is one unpadded array of {@code channels} interleaved bytes per pixel. */
-  private static boolean compact(BufferedImage img, int channels) {
-    if (!(img.getRaster().getDataBuffer() instanceof DataBufferByte db)
-        || !(img.getSampleModel() instanceof PixelInterleavedSampleModel sm)) {
-      return false;
-    }
-    return db.getNumBanks() == 1 && db.getOffset() == 0 && sm.getPixelStride() == channels
-        && sm.getScanlineStride() == img.getWidth() * channels
-        && img.getRaster().getSampleModelTranslateX() == 0 && img.getRaster().getSampleModelTranslateY() == 0
-        && db.getData().length == img.getWidth() * img.getHeight() * channels;
+    return ImageDecoder.toPixels(img, img.getType() == BufferedImage.TYPE_BYTE_GRAY ? 1 : 3);
   }
 
   /** A photograph stand-in: two smooth colour gradients, a few soft blobs and pixel noise. */

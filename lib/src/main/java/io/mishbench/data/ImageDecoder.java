@@ -156,13 +156,20 @@ public final class ImageDecoder {
     if (img == null) {
       throw new IOException("stored image is not readable (" + encoded.length + " bytes)");
     }
+    return toPixels(img, channels);
+  }
+
+  /**
+   * The pixels of a decoded image with {@code channels} channels: read straight from an unpadded grey
+   * or {@code TYPE_3BYTE_BGR} raster (what ImageIO returns for PNG and JPEG), converted otherwise.
+   */
+  static Pixels toPixels(BufferedImage img, int channels) {
     int w = img.getWidth();
     int h = img.getHeight();
-    if (channels == 1 && img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-      byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-      return new Pixels(w, h, 1, data.length == w * h ? data : java.util.Arrays.copyOf(data, w * h));
+    if (channels == 1 && img.getType() == BufferedImage.TYPE_BYTE_GRAY && compact(img, 1)) {
+      return new Pixels(w, h, 1, ((DataBufferByte) img.getRaster().getDataBuffer()).getData().clone());
     }
-    if (channels == 3 && img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+    if (channels == 3 && img.getType() == BufferedImage.TYPE_3BYTE_BGR && compact(img, 3)) {
       byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
       byte[] rgb = new byte[w * h * 3];
       for (int i = 0; i < rgb.length; i += 3) {
@@ -172,20 +179,27 @@ public final class ImageDecoder {
       }
       return new Pixels(w, h, 3, rgb);
     }
-    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-    byte[] out = new byte[w * h * channels];
-    for (int i = 0; i < argb.length; i++) {
-      int r = (argb[i] >> 16) & 0xFF;
-      int g = (argb[i] >> 8) & 0xFF;
-      int b = argb[i] & 0xFF;
-      if (channels == 1) {
-        out[i] = (byte) Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-      } else {
-        out[3 * i] = (byte) r;
-        out[3 * i + 1] = (byte) g;
-        out[3 * i + 2] = (byte) b;
-      }
+    BufferedImage converted =
+        new BufferedImage(w, h, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = converted.createGraphics();
+    try {
+      g.drawImage(img, 0, 0, null);
+    } finally {
+      g.dispose();
     }
-    return new Pixels(w, h, channels, out);
+    return toPixels(converted, channels);
   }
+
+  /** Whether the raster is one unpadded array of {@code channels} interleaved bytes per pixel. */
+  private static boolean compact(BufferedImage img, int channels) {
+    if (!(img.getRaster().getDataBuffer() instanceof DataBufferByte db)
+        || !(img.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)) {
+      return false;
+    }
+    return db.getNumBanks() == 1 && db.getOffset() == 0 && sm.getPixelStride() == channels
+        && sm.getScanlineStride() == img.getWidth() * channels
+        && img.getRaster().getSampleModelTranslateX() == 0 && img.getRaster().getSampleModelTranslateY() == 0
+        && db.getData().length == img.getWidth() * img.getHeight() * channels;
+  }
+
 }
