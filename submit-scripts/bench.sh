@@ -88,7 +88,6 @@ for c in "${configs[@]}"; do
     json="$(best_of java $opens -Xmx4g -Dorg.bytedeco.javacpp.platform.extension="$v" -cp "$cp" \
       io.mishbench.jobs.Main bench-train --model "$model" --activation "$act" --resolution "$res" \
       --channels "$ch" --batch "$batch" --width "$width" --steps "$steps")"
-    [ "$name" = cspresnext50 ] && cspresnext50_ips="$(field images_per_sec "$json")"
     if [ -z "$json" ]; then
       echo "| $model | ${res}x${res}x$ch | $batch | $width | linux-x86_64$v | failed | | |" >> "$out"
       continue
@@ -194,6 +193,7 @@ if [ "${1:-}" != "--quick" ]; then
       --channels 3 --classes 1000 --batch 8 --steps 5 --activation mish 2>"$root/mishbench-out/bench-$name.err" | grep '^{' | tail -1)" || true
     [ -n "$json" ] && rm -f "$root/mishbench-out/bench-$name.err"   # kept when the model failed
     gmacs="$(awk -v m="$(field macs "$m")" 'BEGIN{printf "%.2f", m/1e9}')"
+    [ "$name" = cspresnext50 ] && [ -n "$json" ] && cspresnext50_ips="$(field images_per_sec "$json")"
     [ "$name" = cspresnext50 ] && cspresnext50_ips="$(field images_per_sec "$json")"
     if [ -z "$json" ]; then
       echo "| $name | $(field params "$m") | $(field weights "$m") | $gmacs | failed | |" >> "$out"
@@ -250,7 +250,7 @@ if [ -f "$qs/table/comparison.md" ]; then
     echo "| run | epoch 1 | epoch 2 |"
     echo "| --- | ---: | ---: |"
     for run in "$qs"/results/runs/*/run.json; do
-      shares="$(grep -o '"dataWaitShare":[^,}]*' "$run" | cut -d: -f2 |
+      shares="$(grep -o '"dataWaitShare" *: *[^,}]*' "$run" | sed 's/.*: *//' |
         awk '{ if ($1 == "null") printf "| - "; else printf "| %.2f%% ", 100 * $1 }')"
       echo "| $(basename "$(dirname "$run")") $shares|"
     done
