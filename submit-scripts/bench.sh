@@ -194,7 +194,6 @@ if [ "${1:-}" != "--quick" ]; then
     [ -n "$json" ] && rm -f "$root/mishbench-out/bench-$name.err"   # kept when the model failed
     gmacs="$(awk -v m="$(field macs "$m")" 'BEGIN{printf "%.2f", m/1e9}')"
     [ "$name" = cspresnext50 ] && [ -n "$json" ] && cspresnext50_ips="$(field images_per_sec "$json")"
-    [ "$name" = cspresnext50 ] && cspresnext50_ips="$(field images_per_sec "$json")"
     if [ -z "$json" ]; then
       echo "| $name | $(field params "$m") | $(field weights "$m") | $gmacs | failed | |" >> "$out"
     else
@@ -223,6 +222,9 @@ data_ips="$(field images_per_sec_per_core "$data_json")"
   echo "\`mishbench bench-data --resolution 224 --images 512 --batch 32 --preset paper\`: one thread decodes 341x256"
   echo "JPEGs (quality 95, as \`prepare --encoding jpeg --image-size 256\` stores them), random-resized-crops them to"
   echo "224x224 with flip and Darknet colour jitter, then CutMix/Mosaic and label smoothing per minibatch of 32."
+  echo
+  echo "cspresnext50's training rate: batch 8 from the full-size section, or with --quick (or when batch 8 fails)"
+  echo "batch 2, 1 warm-up and 2 timed steps; one process on all cores, no Spark."
   echo
   echo "| decode ms/image | augment ms/image | minibatch ms/image | images/s on one core | cspresnext50 training images/s at 224 (all cores) | loader / training |"
   echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
