@@ -99,10 +99,14 @@ public final class ShardBatches {
 
     EpochPlan plan(int epoch) {
       String key = root + '|' + workers + '|' + batchSize + '|' + seed + '|' + epoch;
-      return PLANS.computeIfAbsent(key, k -> {
-        PLANS.keySet().removeIf(old -> old.startsWith(root + '|') && !old.equals(k)); // one epoch at a time
-        return EpochPlan.of(shardCounts, workers, batchSize, seed, epoch);
-      });
+      EpochPlan plan = PLANS.get(key);
+      if (plan == null) { // computed outside the map: a mapping function may not change other keys
+        plan = EpochPlan.of(shardCounts, workers, batchSize, seed, epoch);
+        PLANS.keySet().removeIf(old -> old.startsWith(root + '|')); // earlier epochs of this dataset
+        EpochPlan raced = PLANS.putIfAbsent(key, plan);
+        plan = raced == null ? plan : raced;
+      }
+      return plan;
     }
 
     @Override
