@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -60,7 +62,8 @@ public final class HadoopFiles {
 
   /**
    * Writes {@code target} atomically: readers see the old file or the whole new one, never a part
-   * (write to a hidden sibling, then rename over the target).
+   * (write to a hidden sibling, then rename over the target: atomic on local disks and HDFS; on object
+   * stores, which cannot replace atomically, the old file is deleted first).
    */
   public static void writeAtomically(URI target, Configuration conf, Writer writer) throws IOException {
     Path path = new Path(target);
@@ -72,9 +75,20 @@ public final class HadoopFiles {
       fs.delete(tmp, false);
       throw e;
     }
-    if (fs.exists(path) && !fs.delete(path, false)) {
-      fs.delete(tmp, false);
-      throw new IOException("cannot replace " + target);
+    if (fs.rename(tmp, path)) {
+      return; // the local file system renames over an existing file atomically (POSIX rename)
+    }
+    if (fs.exists(path)) {
+      try { // HDFS refuses FileSystem.rename over a file, but renames with OVERWRITE atomically
+        FileContext.getFileContext(target, conf).rename(tmp, path, Options.Rename.OVERWRITE);
+        return;
+      } catch (IOException | UnsupportedOperationException e) {
+        // object stores have no atomic replace: delete, then rename (a reader may briefly find no file)
+      }
+      if (!fs.delete(path, false)) {
+        fs.delete(tmp, false);
+        throw new IOException("cannot replace " + target);
+      }
     }
     if (!fs.rename(tmp, path)) {
       fs.delete(tmp, false);
