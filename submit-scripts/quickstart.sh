@@ -20,22 +20,27 @@ fi
 
 start=$(date +%s)
 prepared="$out/data/prepared"
-if [ ! -f "$prepared/manifest.json" ]; then
-  rm -rf "$out/data/raw"
-  if [ -f "$fashion/train-images-idx3-ubyte.gz" ] || [ -f "$fashion/train-images-idx3-ubyte" ]; then
+raw="$out/data/raw"
+if [ -f "$fashion/train-images-idx3-ubyte.gz" ] || [ -f "$fashion/train-images-idx3-ubyte" ]; then
+  source=fashion-mnist size=32 channels=1
+else
+  source=synth size=32 channels=3
+fi
+if [ ! -d "$raw/train" ] || [ "$(cat "$out/data/source" 2>/dev/null)" != "$source" ]; then
+  rm -rf "$raw"
+  if [ "$source" = fashion-mnist ]; then
     echo "quickstart: importing Fashion-MNIST from $fashion (400 train + 100 val images per class)"
-    "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$out/data/raw" \
-      --train-per-class 400 --val-per-class 100
-    size=32 channels=1
+    "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$raw" --train-per-class 400 --val-per-class 100
   else
     echo "quickstart: NOTICE: Fashion-MNIST is not installed under $fashion"
     echo "quickstart: (on Debian: apt-get install dataset-fashion-mnist); using a generated dataset instead"
-    "$mishbench" synth --output "$out/data/raw" --classes 10 --per-class 400 --size 32 --seed 1
-    size=32 channels=3
+    "$mishbench" synth --output "$raw" --classes 10 --per-class 400 --size 32 --seed 1
   fi
-  "$mishbench" prepare --input "$out/data/raw" --output "$prepared" \
-    --image-size "$size" --channels "$channels" --shard-size 500 --overwrite
+  echo "$source" > "$out/data/source"
 fi
+# up to date: prepare says so and does nothing; prepared by another version or with other options: rebuilt
+"$mishbench" prepare --input "$raw" --output "$prepared" \
+  --image-size "$size" --channels "$channels" --shard-size 500 --overwrite
 
 "$mishbench" benchmark --config conf/quickstart.conf \
   --set "dataset=$prepared" --set "results=$out/results"
