@@ -94,7 +94,7 @@ public final class ShardBatches {
       this.imageAugmenter = new ImageAugmenter(augment);
       this.batchAugmenter = new BatchAugmenter(augment);
       this.conf = new SerializableConfiguration(conf);
-      EpochPlan.of(shardCounts, workers, batchSize, seed, 1); // fails here, on the driver, when it cannot plan
+      plan(1); // fails here, on the driver, when it cannot plan; epoch 1 then reuses this plan
     }
 
     EpochPlan plan(int epoch) {
