@@ -13,13 +13,24 @@ import java.util.Map;
  * @param augmentation augmentation name
  * @param seed seed
  * @param config the resolved settings of this run, flat {@code key -> value}
- * @param provenance where and with what it ran ({@link Provenance#collect})
- * @param epochs one entry per finished epoch
+ * @param provenance where and with what it ran ({@link Provenance#collect}); a resumed run keeps the
+ *     provenance of its first start and adds {@code resumed.<n>.*} entries
+ * @param epochs one entry per finished epoch, epoch numbers 1, 2, ... without gaps or repeats
  * @param top1 final validation top-1 accuracy in [0, 1], null until complete
  * @param top5 final validation top-5 accuracy in [0, 1], null until complete
- * @param startedAt ISO-8601 instant
+ * @param loss final validation loss (mean cross-entropy), null until complete
+ * @param startedAt ISO-8601 instant of the first start
  * @param finishedAt ISO-8601 instant, null while running
- * @param error the failure message of a failed run, else null
+ * @param error the failure message of a FAILED run, else null
+ * @param wallSeconds training, evaluation and checkpoint time summed over the finished epochs (time
+ *     lost to an interrupted epoch is not counted)
+ * @param imagesPerSecond training images over training seconds, all finished epochs together
+ * @param targetTop1 the time-to-accuracy target in [0, 1], null when the config sets none
+ * @param secondsToTarget {@code wallSeconds} up to the end of the first evaluated epoch whose top-1
+ *     reached {@code targetTop1}; null when not (yet) reached
+ * @param epochToTarget that epoch, or null
+ * @param divergence where the loss stopped being finite, for a DIVERGED run; else null
+ * @param attempts how many times the run was started: 1, plus one per resume
  */
 public record RunResult(
     String runId,
@@ -33,15 +44,41 @@ public record RunResult(
     List<EpochMetrics> epochs,
     Double top1,
     Double top5,
+    Double loss,
     String startedAt,
     String finishedAt,
-    String error) {
+    String error,
+    Double wallSeconds,
+    Double imagesPerSecond,
+    Double targetTop1,
+    Double secondsToTarget,
+    Integer epochToTarget,
+    Divergence divergence,
+    int attempts) {
 
-  /** The life of a run: RUNNING while training, then COMPLETE or FAILED. */
+  /**
+   * The life of a run: RUNNING while training (or interrupted: then resumable from its checkpoint),
+   * then COMPLETE, DIVERGED (a NaN or infinite loss) or FAILED (an error).
+   */
   public enum Status {
     RUNNING,
     COMPLETE,
-    FAILED
+    DIVERGED,
+    FAILED;
+
+    /** Whether a run in this status is finished and never trained again. */
+    public boolean isFinal() {
+      return this == COMPLETE || this == DIVERGED;
+    }
+  }
+
+  /** A short record for tests and tools: no loss, timings, target or divergence. */
+  public static RunResult of(
+      String runId, Status status, String model, String activation, String augmentation, long seed, Double top1,
+      Double top5) {
+    return new RunResult(runId, status, model, activation, augmentation, seed, Map.of(), Map.of(), List.of(), top1,
+        top5, null, "1970-01-01T00:00:00Z", status == Status.RUNNING ? null : "1970-01-01T00:00:01Z", null, null, null,
+        null, null, null, null, 1);
   }
 
   /**
@@ -52,9 +89,15 @@ public record RunResult(
    * @param images training images seen
    * @param imagesPerSecond images / trainSeconds
    * @param averagingRounds parameter averagings done in this epoch
-   * @param score the network's last minibatch loss
-   * @param top1 validation top-1 after the epoch
-   * @param top5 validation top-5 after the epoch
+   * @param score the training loss DL4J reports after the epoch (its last minibatch's, averaged over
+   *     workers)
+   * @param learningRate the learning rate at the end of the epoch
+   * @param top1 validation top-1 after the epoch; null when this epoch was not evaluated
+   *     ({@code training.eval-every})
+   * @param top5 validation top-5 after the epoch, or null
+   * @param valLoss validation loss (mean cross-entropy) after the epoch, or null
+   * @param evalSeconds wall time of the evaluation, 0 when not evaluated
+   * @param elapsedSeconds the run's {@code wallSeconds} at the end of this epoch (after its checkpoint)
    * @param dataWaitShare share of the workers' training loop spent waiting for the next minibatch
    *     (an upper bound, see SparkTrainer.WorkerTimes); null when DL4J reported no timings
    */
@@ -65,7 +108,21 @@ public record RunResult(
       double imagesPerSecond,
       int averagingRounds,
       double score,
-      double top1,
-      double top5,
+      double learningRate,
+      Double top1,
+      Double top5,
+      Double valLoss,
+      double evalSeconds,
+      double elapsedSeconds,
       Double dataWaitShare) {}
+
+  /**
+   * Where a run diverged.
+   *
+   * @param epoch the epoch being trained (1-based)
+   * @param step the global minibatch step (DL4J iteration count) at which the loss was seen, or -1
+   *     when only the epoch is known
+   * @param loss the loss as text: NaN, Infinity or -Infinity
+   */
+  public record Divergence(int epoch, long step, String loss) {}
 }

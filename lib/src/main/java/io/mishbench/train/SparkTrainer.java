@@ -143,7 +143,7 @@ public final class SparkTrainer {
         long images = ds.manifest().train().count();
         EpochMetrics m =
             new EpochMetrics(epoch, seconds, images, images / seconds, averagingRounds(sparkNet) - roundsBefore,
-                sparkNet.getScore(), eval.accuracy(), eval.topNAccuracy(),
+                sparkNet.getScore(), t.learningRate(), eval.accuracy(), eval.topNAccuracy(), null, 0, seconds,
                 Double.isNaN(times.waitShare()) ? null : times.waitShare());
         epochs.add(m);
         log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, waiting for data {}% of worker time,"
@@ -235,7 +235,8 @@ public final class SparkTrainer {
       List<EpochMetrics> epochs, String startedAt, String error) {
     EpochMetrics last = status == Status.COMPLETE ? epochs.get(epochs.size() - 1) : null;
     return new RunResult(runId, status, cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings,
-        provenance, List.copyOf(epochs), last == null ? null : last.top1(), last == null ? null : last.top5(),
-        startedAt, status == Status.RUNNING ? null : Instant.now().toString(), error);
+        provenance, List.copyOf(epochs), last == null ? null : last.top1(), last == null ? null : last.top5(), null,
+        startedAt, status == Status.RUNNING ? null : Instant.now().toString(), error, null, null, null, null, null,
+        null, 1);
   }
 }

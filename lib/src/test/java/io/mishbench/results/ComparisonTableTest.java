@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTableTest {
 
   private static RunResult run(String model, String act, long seed, RunResult.Status status, double top1, double top5) {
-    return new RunResult(model + act + seed, status, model, act, "none", seed, Map.of(), Map.of(), List.of(), top1,
-        top5, "t0", "t1", null);
+    return RunResult.of(model + act + seed, status, model, act, "none", seed, top1, top5);
   }
 
   @Test
