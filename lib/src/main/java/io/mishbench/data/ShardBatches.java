@@ -138,6 +138,16 @@ public final class ShardBatches {
   }
 
   /**
+   * The most minibatches any worker trains in one epoch: {@link EpochPlan} gives each worker
+   * floor or ceil of (train images / workers), its last minibatch partial.
+   */
+  public static long maxMinibatchesPerWorker(PreparedDataset ds, int workers, int batchSize) {
+    long images = ds.manifest().train().count();
+    long share = (images + workers - 1) / workers;
+    return Math.max(1, (share + batchSize - 1) / batchSize);
+  }
+
+  /**
    * The validation minibatches, one Spark partition per shard, images resized so the shorter side is
    * {@code resolution} and centre-cropped.
    */

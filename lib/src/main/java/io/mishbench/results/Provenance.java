@@ -28,8 +28,54 @@ public final class Provenance {
     p.put("max.heap.mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
     p.put("javacpp.platform.extension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
     p.put("activation.float.kernel", ActivationRegistry.floatKernel()); // of the driver JVM
+    p.put("host", host());
+    p.put("cpu.model", cpuModel());
+    p.put("nd4j.backend", nd4jBackend());
+    p.put("gpu", gpus());
     p.putAll(extra);
     return p;
+  }
+
+  /** This machine's host name, or "unknown". */
+  public static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The CPU's model name from /proc/cpuinfo (Linux), else the JVM's architecture. */
+  static String cpuModel() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse(System.getProperty("os.arch"));
+    } catch (IOException | RuntimeException e) {
+      return System.getProperty("os.arch");
+    }
+  }
+
+  /** The ND4J backend class of the driver (CPU or CUDA), or "unavailable" when none loads. */
+  static String nd4jBackend() {
+    try {
+      return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
+    } catch (RuntimeException | LinkageError e) {
+      return "unavailable: " + e.getMessage();
+    }
+  }
+
+  /** The CUDA devices ND4J sees on the driver ("none" on the CPU backend). */
+  static String gpus() {
+    try {
+      Object devices = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation()
+          .get("cuda.devicesInformation");
+      return devices == null ? "none" : String.valueOf(devices);
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown: " + e.getMessage();
+    }
   }
 
   /** mishbench-build.properties, filtered by Maven at build time. */

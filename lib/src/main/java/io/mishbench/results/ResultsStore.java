@@ -65,6 +65,77 @@ public final class ResultsStore {
     }
   }
 
+  /** What {@link #lookup} found for a run id. */
+  public sealed interface Lookup {
+    /** No run.json. */
+    record Missing() implements Lookup {}
+
+    /** A readable, consistent record. */
+    record Found(RunResult run) implements Lookup {}
+
+    /** A run.json that cannot be trusted: unparsable (half written, truncated) or inconsistent. */
+    record Corrupt(URI file, String reason) implements Lookup {}
+  }
+
+  /**
+   * The record of {@code runId}, checked: it must parse and be consistent (its own id, a status, epochs
+   * numbered 1, 2, ... without gaps or repeats). Never throws for a bad record: that is {@link Lookup.Corrupt}.
+   */
+  public Lookup lookup(String runId) {
+    URI file = HadoopFiles.child(runDir(runId), RUN_FILE);
+    RunResult r;
+    try {
+      if (!HadoopFiles.fs(file, conf).exists(new Path(file))) {
+        return new Lookup.Missing();
+      }
+      r = HadoopFiles.readJson(file, RunResult.class, conf);
+    } catch (IOException | RuntimeException e) {
+      return new Lookup.Corrupt(file, String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable"));
+    }
+    String problem = inconsistency(r, runId);
+    return problem == null ? new Lookup.Found(r) : new Lookup.Corrupt(file, problem);
+  }
+
+  private static String inconsistency(RunResult r, String runId) {
+    if (r == null) {
+      return "empty record";
+    }
+    if (!runId.equals(r.runId())) {
+      return "records run id " + r.runId() + ", not " + runId;
+    }
+    if (r.status() == null || r.model() == null || r.activation() == null || r.augmentation() == null) {
+      return "status, model, activation or augmentation missing";
+    }
+    List<RunResult.EpochMetrics> epochs = r.epochs() == null ? List.of() : r.epochs();
+    for (int i = 0; i < epochs.size(); i++) {
+      if (epochs.get(i) == null || epochs.get(i).epoch() != i + 1) {
+        return "epoch records are not numbered 1.." + epochs.size();
+      }
+    }
+    if (r.status() == RunResult.Status.COMPLETE && (r.top1() == null || r.top5() == null)) {
+      return "COMPLETE without final top-1 and top-5";
+    }
+    return null;
+  }
+
+  /**
+   * Moves a corrupt run.json of {@code runId} aside to {@code run.json.corrupt-<epoch millis>} (kept for
+   * inspection, never read again) and returns where it went.
+   */
+  public URI quarantine(String runId) {
+    URI file = HadoopFiles.child(runDir(runId), RUN_FILE);
+    URI aside = HadoopFiles.child(runDir(runId), RUN_FILE + ".corrupt-" + System.currentTimeMillis());
+    try {
+      FileSystem fs = HadoopFiles.fs(file, conf);
+      if (!fs.rename(new Path(file), new Path(aside))) {
+        throw new IOException("rename returned false");
+      }
+      return aside;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move corrupt " + file + " aside: " + e.getMessage(), e);
+    }
+  }
+
   /** Every readable run record, sorted by run id; unreadable ones are logged and left out. */
   public List<RunResult> list() {
     Path runs = new Path(HadoopFiles.child(root, "runs"));

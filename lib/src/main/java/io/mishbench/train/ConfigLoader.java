@@ -51,7 +51,7 @@ public final class ConfigLoader {
 
   private static final String PRESET_NAME = "[a-z][a-z0-9_-]{0,39}";
 
-  private static final List<String> OPTIMIZERS = List.of("sgd", "adam");
+  private static final List<String> OPTIMIZERS = List.of("sgd", "nesterov", "adam");
 
   private ConfigLoader() {}
 
@@ -103,6 +103,9 @@ public final class ConfigLoader {
     Double momentum = r.get("training.momentum", k -> r.range(c.getDouble(k), 0, true, 0.999999));
     Double weightDecay = r.get("training.weight-decay", k -> r.range(c.getDouble(k), 0, true, 0.999999));
     Integer evalBatch = r.get("training.eval-batch-size", k -> r.intRange(c.getInt(k), 1, 65_536));
+    Integer evalEvery = r.get("training.eval-every", k -> r.intRange(c.getInt(k), 1, 10_000));
+    Double target = r.get("training.target-top1", k -> r.range(c.getDouble(k), 0, true, 1));
+    ExperimentConfig.Schedule schedule = schedule(c, r, epochs, learningRate);
 
     List<String> models = r.get("grid.models", k -> nonEmpty(c.getStringList(k).stream().map(ConfigLoader::model).toList()));
     List<String> activations = r.get("grid.activations",
@@ -110,16 +113,69 @@ public final class ConfigLoader {
     List<String> augmentations = r.get("grid.augmentations",
         k -> nonEmpty(c.getStringList(k).stream().map(a -> oneOf(a, augmentationNames, "augmentation")).toList()));
     List<Long> seeds = r.get("grid.seeds", k -> nonEmpty(c.getLongList(k)));
+    List<String> rowNames = r.get("grid.rows", c::getStringList);
+    List<ExperimentConfig.Row> rows = null;
+    if (rowNames != null && !rowNames.isEmpty()) {
+      rows = r.get("grid.rows", k -> nonEmpty(rowNames.stream().map(s -> row(s, augmentationNames)).toList()));
+    }
 
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(origin, problems);
     }
-    Training training =
-        new Training(epochs, workers, batch, averaging, optimizer, learningRate, momentum, weightDecay, evalBatch);
-    Grid grid = new Grid(models, activations, augmentations, seeds);
+    Training training = new Training(epochs, workers, batch, averaging, optimizer, learningRate, momentum, weightDecay,
+        evalBatch, schedule, evalEvery, target);
+    Grid grid = rows == null
+        ? new Grid(models, activations, augmentations, seeds)
+        : new Grid(models, activations, augmentations, seeds, rows);
     return new ExperimentConfig(
         dataset, results, new Cell(model, activation, augmentation, seed), width, depth, training, grid, resolution,
         presets);
+  }
+
+  /** {@code training.lr-schedule}, checked against the epochs and base rate when those are valid. */
+  private static ExperimentConfig.Schedule schedule(Config c, Reader r, Integer epochs, Double learningRate) {
+    String p = "training.lr-schedule.";
+    String kind = r.get(p + "kind", k -> oneOf(c.getString(k), LearningRateSchedule.KINDS, "learning-rate schedule"));
+    Long warmup = r.get(p + "warmup-steps", k -> (long) r.intRange(c.getInt(k), 0, 100_000_000));
+    Double warmupPower = r.get(p + "warmup-power", k -> r.range(c.getDouble(k), 0, false, 10));
+    List<Integer> milestones = r.get(p + "milestones", k -> milestones(c.getIntList(k), epochs));
+    Double gamma = r.get(p + "gamma", k -> r.range(c.getDouble(k), 0, false, 1));
+    Double power = r.get(p + "power", k -> r.range(c.getDouble(k), 0, false, 10));
+    Double min = r.get(p + "min", k -> {
+      double v = r.range(c.getDouble(k), 0, true, 10);
+      if (learningRate != null && v >= learningRate) {
+        throw new IllegalArgumentException("must be below training.learning-rate (" + learningRate + "), got " + v);
+      }
+      return v;
+    });
+    if (kind == null || warmup == null || warmupPower == null || milestones == null || gamma == null || power == null
+        || min == null) {
+      return null;
+    }
+    return new ExperimentConfig.Schedule(kind, warmup, warmupPower, milestones, gamma, power, min);
+  }
+
+  private static List<Integer> milestones(List<Integer> epochs, Integer total) {
+    for (int i = 0; i < epochs.size(); i++) {
+      int e = epochs.get(i);
+      if (e < 1 || (total != null && e > total)) {
+        throw new IllegalArgumentException(
+            "each milestone must be an epoch in [1, training.epochs = " + total + "], got " + e);
+      }
+      if (i > 0 && e <= epochs.get(i - 1)) {
+        throw new IllegalArgumentException("milestones must increase, got " + epochs);
+      }
+    }
+    return List.copyOf(epochs);
+  }
+
+  /** A {@code grid.rows} entry: {@code model/augmentation}. */
+  private static ExperimentConfig.Row row(String s, List<String> augmentations) {
+    int slash = s.indexOf('/');
+    if (slash <= 0 || slash == s.length() - 1) {
+      throw new IllegalArgumentException("a row is \"model/augmentation\", e.g. \"cspresnext50/paper\", got '" + s + "'");
+    }
+    return new ExperimentConfig.Row(model(s.substring(0, slash)), oneOf(s.substring(slash + 1), augmentations, "augmentation"));
   }
 
   private static int resolution(int v) {

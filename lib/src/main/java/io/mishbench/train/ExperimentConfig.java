@@ -97,11 +97,15 @@ public record ExperimentConfig(
    * @param workers parameter-averaging workers, 1..4,096
    * @param batchSizePerWorker examples per minibatch on each worker, 1..65,536
    * @param averagingFrequency minibatches per worker between averagings, 1..10,000
-   * @param optimizer {@code sgd} (Nesterov momentum) or {@code adam}
-   * @param learningRate (0, 10]
-   * @param momentum [0, 1), sgd only
+   * @param optimizer {@code sgd} (classical momentum, {@link MomentumSgd}), {@code nesterov} (DL4J's
+   *     Nesterov momentum) or {@code adam}
+   * @param learningRate base learning rate, (0, 10]
+   * @param momentum [0, 1), sgd and nesterov only
    * @param weightDecay [0, 1)
    * @param evalBatchSize examples per evaluation minibatch, 1..65,536
+   * @param schedule how the learning rate moves over the run
+   * @param evalEvery validation every this many epochs (and always after the last), 1..10,000
+   * @param targetTop1 time-to-accuracy target top-1 in (0, 1], or 0 for none
    */
   public record Training(
       int epochs,
@@ -112,20 +116,84 @@ public record ExperimentConfig(
       double learningRate,
       double momentum,
       double weightDecay,
-      int evalBatchSize) {}
+      int evalBatchSize,
+      Schedule schedule,
+      int evalEvery,
+      double targetTop1) {
 
-  /** The benchmark grid: every combination is one run. */
-  public record Grid(List<String> models, List<String> activations, List<String> augmentations, List<Long> seeds) {}
+    /** Whether epoch {@code epoch} (1-based) ends with a validation pass. */
+    public boolean evaluates(int epoch) {
+      return epoch % evalEvery == 0 || epoch == epochs;
+    }
 
-  /** The grid's cells, models outermost, then augmentations, activations, seeds. */
+    /** The time-to-accuracy target, or null when there is none. */
+    public Double target() {
+      return targetTop1 > 0 ? targetTop1 : null;
+    }
+  }
+
+  /**
+   * The learning-rate schedule of an experiment file ({@link LearningRateSchedule} explains each kind).
+   *
+   * @param kind constant, step, cosine or poly
+   * @param warmupSteps warm-up length in minibatch steps (Darknet's burn_in), 0 for none
+   * @param warmupPower warm-up exponent, (0, 10]
+   * @param milestones step: the epochs after which the rate is multiplied by {@code gamma}, increasing, each in
+   *     [1, epochs]
+   * @param gamma step: factor in (0, 1]
+   * @param power poly: exponent in (0, 10]
+   * @param min cosine: the final rate, [0, learning-rate)
+   */
+  public record Schedule(
+      String kind, long warmupSteps, double warmupPower, List<Integer> milestones, double gamma, double power,
+      double min) {
+
+    /** A constant learning rate. */
+    public static final Schedule CONSTANT = new Schedule("constant", 0, 4, List.of(), 0.1, 4, 0);
+
+    /** The schedule of a run with {@code stepsPerEpoch} DL4J steps per epoch. */
+    public LearningRateSchedule build(double base, long stepsPerEpoch, int epochs) {
+      return new LearningRateSchedule(kind, base, stepsPerEpoch, stepsPerEpoch * epochs, warmupSteps, warmupPower,
+          milestones.stream().mapToInt(Integer::intValue).toArray(), gamma, power, min);
+    }
+  }
+
+  /**
+   * The benchmark grid: every combination is one run.
+   *
+   * @param rows the table's rows as (model, augmentation) pairs: {@code models x augmentations}, or the
+   *     experiment file's {@code grid.rows} when it lists some (the paper's table is not a full cross
+   *     product)
+   */
+  public record Grid(
+      List<String> models, List<String> activations, List<String> augmentations, List<Long> seeds, List<Row> rows) {
+
+    /** A grid over every model and augmentation. */
+    public Grid(List<String> models, List<String> activations, List<String> augmentations, List<Long> seeds) {
+      this(models, activations, augmentations, seeds, crossProduct(models, augmentations));
+    }
+
+    private static List<Row> crossProduct(List<String> models, List<String> augmentations) {
+      List<Row> rows = new ArrayList<>();
+      for (String m : models) {
+        for (String a : augmentations) {
+          rows.add(new Row(m, a));
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** One row of the comparison table: a model trained with an augmentation preset. */
+  public record Row(String model, String augmentation) {}
+
+  /** The grid's cells: rows in order, then activations, then seeds. */
   public List<Cell> cells() {
     List<Cell> cells = new ArrayList<>();
-    for (String m : grid.models()) {
-      for (String aug : grid.augmentations()) {
-        for (String a : grid.activations()) {
-          for (long s : grid.seeds()) {
-            cells.add(new Cell(m, a, aug, s));
-          }
+    for (Row row : grid.rows()) {
+      for (String a : grid.activations()) {
+        for (long s : grid.seeds()) {
+          cells.add(new Cell(row.model(), a, row.augmentation(), s));
         }
       }
     }

@@ -32,6 +32,9 @@ import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMa
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.EventStats;
 import org.deeplearning4j.util.ModelSerializer;
+import io.mishbench.eval.LossEvaluation;
+import io.mishbench.results.RunResult.Divergence;
+import org.nd4j.evaluation.IEvaluation;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -79,6 +82,15 @@ public final class SparkTrainer {
     s.put("training.learning-rate", t.learningRate());
     s.put("training.momentum", t.momentum());
     s.put("training.weight-decay", t.weightDecay());
+    ExperimentConfig.Schedule sch = t.schedule();
+    s.put("training.lr-schedule", sch.kind());
+    s.put("training.lr-schedule.warmup", sch.warmupSteps() + "^" + sch.warmupPower());
+    switch (sch.kind()) {
+      case "step" -> s.put("training.lr-schedule.step", sch.milestones() + " x " + sch.gamma());
+      case "cosine" -> s.put("training.lr-schedule.min", sch.min());
+      case "poly" -> s.put("training.lr-schedule.power", sch.power());
+      default -> { }
+    }
     return s;
   }
 
@@ -92,81 +104,162 @@ public final class SparkTrainer {
     return RunIds.of(cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings(cfg, cell, ds));
   }
 
-  /** Trains {@code cell}; the returned record is COMPLETE (a failure is recorded as FAILED, then thrown). */
+  /** {@link #run(JavaSparkContext, ExperimentConfig, Cell, PreparedDataset, ResultsStore, RunProgress)} silently. */
   public static RunResult run(JavaSparkContext sc, ExperimentConfig cfg, Cell cell, PreparedDataset ds, ResultsStore store) {
+    return run(sc, cfg, cell, ds, store, RunProgress.NONE);
+  }
+
+  /**
+   * Trains {@code cell} to its end, resuming from its checkpoint when an earlier attempt was interrupted.
+   * A run already COMPLETE or DIVERGED is returned as recorded, untouched; a corrupt run.json is moved
+   * aside and the run starts over. The returned record is COMPLETE or DIVERGED; a failure is recorded
+   * as FAILED (its checkpoint kept, so a rerun resumes) and then thrown.
+   */
+  public static RunResult run(
+      JavaSparkContext sc, ExperimentConfig cfg, Cell cell, PreparedDataset ds, ResultsStore store,
+      RunProgress progress) {
     Training t = cfg.training();
     Map<String, Object> settings = settings(cfg, cell, ds);
     String runId = runId(cfg, cell, ds);
-    Map<String, String> provenance =
-        Provenance.collect(Map.of(
-            "spark.master", sc.master(),
-            "spark.default.parallelism", String.valueOf(sc.defaultParallelism()),
-            "spark.app.id", sc.sc().applicationId()));
-    String startedAt = Instant.now().toString();
-    List<EpochMetrics> epochs = new ArrayList<>();
-    store.write(result(runId, Status.RUNNING, cell, settings, provenance, epochs, startedAt, null));
-    log.info("run {}: {} with {} on {} ({} train / {} val images), {} workers x batch {}, averaging every {}",
-        runId, cell.model(), cell.activation(), ds.root(), ds.manifest().train().count(),
-        ds.manifest().val().count(), t.workers(), t.batchSizePerWorker(), t.averagingFrequency());
+    Checkpoints checkpoints = new Checkpoints(store, sc.hadoopConfiguration());
+    RunResult previous = previousRecord(store, checkpoints, runId);
+    if (previous != null && previous.status().isFinal()) {
+      log.info("run {} is already {}: nothing to train", runId, previous.status());
+      return previous;
+    }
+    Checkpoints.State resume = checkpoints.read(runId).orElse(null);
+    RunRecord record = new RunRecord(runId, cell, settings, t.target(), previous, resume);
+    record.addAttemptProvenance(sc);
+    store.write(record.result(Status.RUNNING, null, null));
+    long minibatches = ShardBatches.maxMinibatchesPerWorker(ds, t.workers(), t.batchSizePerWorker());
+    LearningRateSchedule schedule = t.schedule().build(
+        t.learningRate(), LearningRateSchedule.stepsPerEpoch(minibatches, t.averagingFrequency()), t.epochs());
+    log.info("run {} (attempt {}): {} with {} on {} ({} train / {} val images), {} workers x batch {}, averaging"
+            + " every {}, {}{}",
+        runId, record.attempts(), cell.model(), cell.activation(), ds.root(), ds.manifest().train().count(),
+        ds.manifest().val().count(), t.workers(), t.batchSizePerWorker(), t.averagingFrequency(), schedule,
+        resume == null ? "" : ", resuming after epoch " + resume.epoch());
     try {
       int resolution = resolution(cfg, ds);
-      AugmentSettings augment = cfg.augmentSettings(cell);
-      ModelSpec spec =
-          new ModelSpec(cell.model(), cell.activation(), ds.numClasses(), resolution, ds.manifest().channels(),
-              cfg.width(), cfg.depth());
       ShardBatches.TrainLoader loader =
-          new ShardBatches.TrainLoader(ds, t.workers(), t.batchSizePerWorker(), cell.seed(), resolution, augment,
-              sc.hadoopConfiguration());
-      ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, cell.seed(), updater(t), t.weightDecay()));
-      net.init();
-      ParameterAveragingTrainingMaster tm =
-          new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
-              .batchSizePerWorker(t.batchSizePerWorker())
-              .averagingFrequency(t.averagingFrequency())
-              .workerPrefetchNumBatches(2)
-              .saveUpdater(true)
-              // one partition per worker already (ShardBatches.trainPaths): moving minibatches would
-              // break the plan's locality and its even shares
-              .repartionData(Repartition.NumPartitionsWorkersDiffers)
-              .rngSeed(cell.seed())
-              .build();
-      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, tm);
+          new ShardBatches.TrainLoader(ds, t.workers(), t.batchSizePerWorker(), cell.seed(), resolution,
+              cfg.augmentSettings(cell), sc.hadoopConfiguration());
+      ComputationGraph net;
+      if (resume != null) {
+        net = checkpoints.restore(resume);
+      } else {
+        ModelSpec spec = new ModelSpec(cell.model(), cell.activation(), ds.numClasses(), resolution,
+            ds.manifest().channels(), cfg.width(), cfg.depth());
+        net = new ComputationGraph(ModelZoo.build(spec, cell.seed(), updater(t, schedule), t.weightDecay()));
+        net.init();
+      }
+      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(t, cell.seed()));
       sparkNet.setCollectTrainingStats(true);
-      for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+      DivergenceGuard guard = new DivergenceGuard(sc);
+      sparkNet.setListeners(guard);
+      for (int epoch = record.epochsDone() + 1; epoch <= t.epochs(); epoch++) {
+        guard.reset();
         int roundsBefore = averagingRounds(sparkNet);
         WorkerTimes timesBefore = WorkerTimes.of(sparkNet);
         long start = System.nanoTime();
-        sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        try {
+          sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
+        } catch (RuntimeException e) {
+          Divergence d = guard.first(epoch);
+          if (d == null) {
+            throw e;
+          }
+          return diverged(store, checkpoints, record, d);
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double score = sparkNet.getScore();
+        if (!Double.isFinite(score)) {
+          long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
+          return diverged(store, checkpoints, record, new Divergence(epoch, step, String.valueOf(score)));
+        }
         WorkerTimes times = WorkerTimes.of(sparkNet).minus(timesBefore);
-        Evaluation eval = evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution);
+        long evalStart = System.nanoTime();
+        Evaluated eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
+        double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
         long images = ds.manifest().train().count();
-        EpochMetrics m =
-            new EpochMetrics(epoch, seconds, images, images / seconds, averagingRounds(sparkNet) - roundsBefore,
-                sparkNet.getScore(), t.learningRate(), eval.accuracy(), eval.topNAccuracy(), null, 0, seconds,
-                Double.isNaN(times.waitShare()) ? null : times.waitShare());
-        epochs.add(m);
+        long checkpointStart = System.nanoTime();
+        EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds,
+            averagingRounds(sparkNet) - roundsBefore, score, schedule.atEndOfEpoch(epoch),
+            eval == null ? null : eval.top1(), eval == null ? null : eval.top5(), eval == null ? null : eval.loss(),
+            evalSeconds, 0, Double.isNaN(times.waitShare()) ? null : times.waitShare());
+        record.addEpoch(m);
+        checkpoints.save(sparkNet.getNetwork(), record.checkpoint(sparkNet.getNetwork()));
+        record.addCheckpointSeconds((System.nanoTime() - checkpointStart) / 1e9);
+        RunResult now = record.result(Status.RUNNING, null, null);
+        store.write(now);
         log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, waiting for data {}% of worker time,"
-                + " loss {}, val top-1 {} top-5 {}",
-            runId, epoch, t.epochs(), String.format("%.1f", seconds), String.format("%.1f", m.imagesPerSecond()),
-            m.averagingRounds(), String.format("%.2f", 100 * times.waitShare()), String.format("%.4f", m.score()),
-            String.format("%.4f", m.top1()), String.format("%.4f", m.top5()));
-        store.write(result(runId, Status.RUNNING, cell, settings, provenance, epochs, startedAt, null));
+                + " loss {}, lr {}{}",
+            runId, epoch, t.epochs(), String.format("%.1f", trainSeconds), String.format("%.1f", m.imagesPerSecond()),
+            m.averagingRounds(), String.format("%.2f", 100 * times.waitShare()), String.format("%.4f", score),
+            String.format("%.3g", m.learningRate()),
+            eval == null ? "" : String.format(", val top-1 %.4f top-5 %.4f loss %.4f", eval.top1(), eval.top5(),
+                eval.loss()));
+        progress.epochDone(now, t.epochs());
       }
       saveModel(sparkNet.getNetwork(), store, runId, sc);
-      RunResult done = result(runId, Status.COMPLETE, cell, settings, provenance, epochs, startedAt, null);
+      RunResult done = record.result(Status.COMPLETE, null, null);
       store.write(done);
+      checkpoints.delete(runId);
       return done;
     } catch (RuntimeException e) {
-      store.write(result(runId, Status.FAILED, cell, settings, provenance, epochs, startedAt, String.valueOf(e)));
+      store.write(record.result(Status.FAILED, String.valueOf(e), null));
       throw e;
     }
   }
 
-  private static Evaluation evaluate(
+  /**
+   * The run's earlier record: null when there is none or it was corrupt (then it is moved aside with a
+   * warning and any checkpoint dropped, so the run starts over rather than trusting it).
+   */
+  private static RunResult previousRecord(ResultsStore store, Checkpoints checkpoints, String runId) {
+    ResultsStore.Lookup found = store.lookup(runId);
+    if (found instanceof ResultsStore.Lookup.Found f) {
+      return f.run();
+    }
+    if (found instanceof ResultsStore.Lookup.Corrupt c) {
+      URI aside = store.quarantine(runId);
+      checkpoints.delete(runId);
+      log.warn("run record {} is corrupt ({}); moved to {}; training {} from the start", c.file(), c.reason(), aside,
+          runId);
+    }
+    return null;
+  }
+
+  private static RunResult diverged(ResultsStore store, Checkpoints checkpoints, RunRecord record, Divergence d) {
+    log.warn("run {} diverged: loss {} in epoch {} at step {}", record.runId(), d.loss(), d.epoch(), d.step());
+    RunResult r = record.result(Status.DIVERGED, null, d);
+    store.write(r);
+    checkpoints.delete(record.runId());
+    return r;
+  }
+
+  private static ParameterAveragingTrainingMaster trainingMaster(Training t, long seed) {
+    return new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
+        .batchSizePerWorker(t.batchSizePerWorker())
+        .averagingFrequency(t.averagingFrequency())
+        .workerPrefetchNumBatches(2)
+        .saveUpdater(true)
+        // one partition per worker already (ShardBatches.trainPaths): moving minibatches would
+        // break the plan's locality and its even shares
+        .repartionData(Repartition.NumPartitionsWorkersDiffers)
+        .rngSeed(seed)
+        .build();
+  }
+
+  /** Validation results of one epoch, accuracies in [0, 1]. */
+  private record Evaluated(double top1, double top5, double loss) {}
+
+  private static Evaluated evaluate(
       JavaSparkContext sc, SparkComputationGraph net, PreparedDataset ds, int batch, int resolution) {
     var val = ShardBatches.eval(sc, ds, batch, resolution);
-    return net.doEvaluation(val, new Evaluation(ds.manifest().classes(), 5), batch);
+    IEvaluation[] done = net.doEvaluation(val, batch, new Evaluation(ds.manifest().classes(), 5), new LossEvaluation());
+    Evaluation e = (Evaluation) done[0];
+    return new Evaluated(e.accuracy(), e.topNAccuracy(), ((LossEvaluation) done[1]).loss());
   }
 
   /** Parameter averagings so far: one aggregation per data split, as DL4J's training stats count them. */
@@ -213,10 +306,12 @@ public final class SparkTrainer {
     }
   }
 
-  static IUpdater updater(Training t) {
+  /** The optimizer of {@code t} with the learning rate of {@code schedule}. */
+  static IUpdater updater(Training t, LearningRateSchedule schedule) {
     return switch (t.optimizer()) {
-      case "sgd" -> new Nesterovs(t.learningRate(), t.momentum());
-      case "adam" -> new Adam(t.learningRate());
+      case "sgd" -> new MomentumSgd(t.learningRate(), schedule, t.momentum());
+      case "nesterov" -> new Nesterovs(schedule, t.momentum());
+      case "adam" -> new Adam(schedule);
       default -> throw new IllegalArgumentException("unknown optimizer " + t.optimizer());
     };
   }
@@ -228,15 +323,5 @@ public final class SparkTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + target + ": " + e.getMessage(), e);
     }
-  }
-
-  private static RunResult result(
-      String runId, Status status, Cell cell, Map<String, Object> settings, Map<String, String> provenance,
-      List<EpochMetrics> epochs, String startedAt, String error) {
-    EpochMetrics last = status == Status.COMPLETE ? epochs.get(epochs.size() - 1) : null;
-    return new RunResult(runId, status, cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings,
-        provenance, List.copyOf(epochs), last == null ? null : last.top1(), last == null ? null : last.top5(), null,
-        startedAt, status == Status.RUNNING ? null : Instant.now().toString(), error, null, null, null, null, null,
-        null, 1);
   }
 }
