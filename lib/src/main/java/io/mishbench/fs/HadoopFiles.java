@@ -21,7 +21,9 @@ public final class HadoopFiles {
 
   /** The JSON mapper used for every file mishbench writes (manifest, run records). */
   public static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
+      // no module discovery: Spark brings jackson-module-scala, which would read JSON arrays inside
+      // Object-typed values (run settings) back as Scala lists
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private HadoopFiles() {}
 

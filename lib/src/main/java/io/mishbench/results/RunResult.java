@@ -22,8 +22,8 @@ import java.util.Map;
  * @param startedAt ISO-8601 instant of the first start
  * @param finishedAt ISO-8601 instant, null while running
  * @param error the failure message of a FAILED run, else null
- * @param wallSeconds training, evaluation and checkpoint time summed over the finished epochs (time
- *     lost to an interrupted epoch is not counted)
+ * @param wallSeconds training and evaluation time summed over the finished epochs, all attempts
+ *     together (checkpoint writes and the time lost to an interrupted epoch are not counted)
  * @param imagesPerSecond training images over training seconds, all finished epochs together
  * @param targetTop1 the time-to-accuracy target in [0, 1], null when the config sets none
  * @param secondsToTarget {@code wallSeconds} up to the end of the first evaluated epoch whose top-1
@@ -97,7 +97,7 @@ public record RunResult(
    * @param top5 validation top-5 after the epoch, or null
    * @param valLoss validation loss (mean cross-entropy) after the epoch, or null
    * @param evalSeconds wall time of the evaluation, 0 when not evaluated
-   * @param elapsedSeconds the run's {@code wallSeconds} at the end of this epoch (after its checkpoint)
+   * @param elapsedSeconds the run's {@code wallSeconds} at the end of this epoch
    * @param dataWaitShare share of the workers' training loop spent waiting for the next minibatch
    *     (an upper bound, see SparkTrainer.WorkerTimes); null when DL4J reported no timings
    */
@@ -120,9 +120,11 @@ public record RunResult(
    * Where a run diverged.
    *
    * @param epoch the epoch being trained (1-based)
-   * @param step the global minibatch step (DL4J iteration count) at which the loss was seen, or -1
-   *     when only the epoch is known
-   * @param loss the loss as text: NaN, Infinity or -Infinity
+   * @param step the global minibatch step (DL4J iteration count) at which a worker saw the loss, or
+   *     the step count at the end of the epoch when only the averaged weights or the validation
+   *     predictions showed it
+   * @param loss the non-finite value as text (NaN, Infinity or -Infinity): the training loss, the sum
+   *     of the weights, or NaN for validation predictions
    */
   public record Divergence(int epoch, long step, String loss) {}
 }

@@ -104,7 +104,7 @@ public final class BenchmarkRunner {
           out.println(tag + " diverged: loss " + r.divergence().loss() + " in epoch " + r.divergence().epoch()
               + " at step " + r.divergence().step() + "; going on with the grid");
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // SparkException is checked but thrown undeclared by Spark's Scala code
         log.error("{} failed: {}", tag, e.toString(), e);
         s.failed().add(ids[i] + ": " + e.getMessage());
       } finally {

@@ -92,12 +92,6 @@ final class RunRecord {
     }
   }
 
-  /** Adds the checkpoint's write time to the last epoch's elapsed time. */
-  void addCheckpointSeconds(double seconds) {
-    EpochMetrics last = epochs.remove(epochs.size() - 1);
-    epochs.add(withElapsed(last, last.elapsedSeconds() + seconds));
-  }
-
   /** The checkpoint state after the last finished epoch of {@code net}. */
   Checkpoints.State checkpoint(ComputationGraph net) {
     int epoch = epochs.size();

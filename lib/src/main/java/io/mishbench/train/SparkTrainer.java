@@ -164,32 +164,44 @@ public final class SparkTrainer {
         long start = System.nanoTime();
         try {
           sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared
           Divergence d = guard.first(epoch);
           if (d == null) {
-            throw e;
+            throw unchecked(e);
           }
           return diverged(store, checkpoints, record, d);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         double score = sparkNet.getScore();
-        if (!Double.isFinite(score)) {
+        // the guard sees a loss computed before its minibatch's update: an update in an epoch's last
+        // steps can still leave non-finite weights behind, which the averaged parameters then show
+        double weights = sparkNet.getNetwork().params().sumNumber().doubleValue();
+        if (!Double.isFinite(score) || !Double.isFinite(weights)) {
           long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
-          return diverged(store, checkpoints, record, new Divergence(epoch, step, String.valueOf(score)));
+          return diverged(store, checkpoints, record, new Divergence(epoch, step,
+              String.valueOf(Double.isFinite(score) ? weights : score)));
         }
         WorkerTimes times = WorkerTimes.of(sparkNet).minus(timesBefore);
         long evalStart = System.nanoTime();
-        Evaluated eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
+        Evaluated eval;
+        try {
+          eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
+        } catch (Exception e) {
+          if (!nanPredictions(e)) {
+            throw unchecked(e);
+          }
+          // finite weights can still overflow at inference, where batch norm uses its running statistics
+          long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
+          return diverged(store, checkpoints, record, new Divergence(epoch, step, "NaN"));
+        }
         double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
         long images = ds.manifest().train().count();
-        long checkpointStart = System.nanoTime();
         EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds,
             averagingRounds(sparkNet) - roundsBefore, score, schedule.atEndOfEpoch(epoch),
             eval == null ? null : eval.top1(), eval == null ? null : eval.top5(), eval == null ? null : eval.loss(),
             evalSeconds, 0, Double.isNaN(times.waitShare()) ? null : times.waitShare());
         record.addEpoch(m);
         checkpoints.save(sparkNet.getNetwork(), record.checkpoint(sparkNet.getNetwork()));
-        record.addCheckpointSeconds((System.nanoTime() - checkpointStart) / 1e9);
         RunResult now = record.result(Status.RUNNING, null, null);
         store.write(now);
         log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, waiting for data {}% of worker time,"
@@ -206,10 +218,15 @@ public final class SparkTrainer {
       store.write(done);
       checkpoints.delete(runId);
       return done;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       store.write(record.result(Status.FAILED, String.valueOf(e), null));
-      throw e;
+      throw unchecked(e);
     }
+  }
+
+  /** {@code e} itself when unchecked, else wrapped: Spark throws its checked SparkException undeclared. */
+  static RuntimeException unchecked(Exception e) {
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
   /**
@@ -249,6 +266,16 @@ public final class SparkTrainer {
         .repartionData(Repartition.NumPartitionsWorkersDiffers)
         .rngSeed(seed)
         .build();
+  }
+
+  /** Whether {@code e} is DL4J's refusal to evaluate NaN predictions, anywhere in its causes. */
+  private static boolean nanPredictions(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("NaNs present in predictions")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Validation results of one epoch, accuracies in [0, 1]. */
