@@ -84,10 +84,51 @@ class ConfigLoaderTest {
   @Test
   void shippedConfigsAreValid() {
     Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
-    for (String name : List.of("quickstart.conf")) {
+    for (String name : List.of("quickstart.conf", "fashion-mnist.conf", "cifar10-resnet20.conf", "paper-table.conf")) {
       ExperimentConfig c = ConfigLoader.load(conf.resolve(name), List.of());
-      assertTrue(c.cells().size() >= 6, name + " should hold at least 2 models x 3 activations");
+      assertTrue(c.cells().size() >= 6, name + " should hold at least 2 rows or seeds x 3 activations");
+      assertEquals(List.of("leakyrelu", "swish", "mish"), c.grid().activations(), name);
     }
+    ExperimentConfig paper = ConfigLoader.load(conf.resolve("paper-table.conf"), List.of());
+    assertEquals(6 * 3, paper.cells().size());
+    assertEquals(new ExperimentConfig.Row("cspresnext50", "paper"), paper.grid().rows().get(1));
+    assertEquals(0.1 * Math.pow(0.5, 4), paper.training().schedule().build(0.1, 1000, 120).at(500), 1e-12);
+    assertEquals(3, ConfigLoader.load(conf.resolve("fashion-mnist.conf"), List.of()).grid().seeds().size());
+  }
+
+  @Test
+  void scheduleOptimizerRowsAndTargetAreReadAndChecked() throws Exception {
+    Path f = write("""
+        dataset = /d
+        results = /r
+        training { epochs = 10, optimizer = nesterov, eval-every = 2, target-top1 = 0.7,
+                   lr-schedule { kind = step, milestones = [3, 6], gamma = 0.5 } }
+        grid { activations = [mish], rows = ["resnet20/none", "resnet20/basic"], seeds = [1, 2] }
+        """);
+    ExperimentConfig c = ConfigLoader.load(f, List.of());
+    assertEquals("nesterov", c.training().optimizer());
+    assertEquals(List.of(3, 6), c.training().schedule().milestones());
+    assertEquals(0.7, c.training().target());
+    assertTrue(c.training().evaluates(2) && !c.training().evaluates(3) && c.training().evaluates(10));
+    assertEquals(List.of(new ExperimentConfig.Cell("resnet20", "mish", "none", 1),
+        new ExperimentConfig.Cell("resnet20", "mish", "none", 2), new ExperimentConfig.Cell("resnet20", "mish", "basic", 1),
+        new ExperimentConfig.Cell("resnet20", "mish", "basic", 2)), c.cells());
+
+    Path bad = write("""
+        dataset = /d
+        results = /r
+        training { epochs = 10, optimizer = rmsprop, target-top1 = 1.5, eval-every = 0,
+                   lr-schedule { kind = linear, milestones = [6, 3, 11], min = 1 } }
+        grid { rows = ["resnet20", "nosuchnet/none", "resnet20/fancy"] }
+        """);
+    List<String> p = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(bad, List.of())).problems();
+    assertTrue(p.contains("training.optimizer: unknown optimizer 'rmsprop'; known: sgd, nesterov, adam"), p.toString());
+    assertTrue(p.contains("training.target-top1: must be in [0.0, 1.0], got 1.5"), p.toString());
+    assertTrue(p.contains("training.eval-every: must be in [1, 10000], got 0"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("training.lr-schedule.kind: unknown learning-rate schedule 'linear'")), p.toString());
+    assertTrue(p.contains("training.lr-schedule.milestones: milestones must increase, got [6, 3, 11]"), p.toString());
+    assertTrue(p.contains("training.lr-schedule.min: must be below training.learning-rate (0.05), got 1.0"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("grid.rows: a row is \"model/augmentation\"")), p.toString());
   }
 
   @Test
