@@ -52,17 +52,17 @@ public final class ResultsStore {
     }
   }
 
-  /** The record of {@code runId}, if it exists. */
+  /**
+   * The record of {@code runId}, if it exists.
+   *
+   * @throws IllegalStateException when it exists but is corrupt ({@link #lookup} tells without throwing)
+   */
   public Optional<RunResult> read(String runId) {
-    URI file = HadoopFiles.child(runDir(runId), RUN_FILE);
-    try {
-      if (!HadoopFiles.fs(file, conf).exists(new Path(file))) {
-        return Optional.empty();
-      }
-      return Optional.of(HadoopFiles.readJson(file, RunResult.class, conf));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    Lookup found = lookup(runId);
+    if (found instanceof Lookup.Corrupt c) {
+      throw new IllegalStateException("corrupt run record " + c.file() + ": " + c.reason());
     }
+    return found instanceof Lookup.Found f ? Optional.of(f.run()) : Optional.empty();
   }
 
   /** What {@link #lookup} found for a run id. */
