@@ -13,8 +13,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Every {@code runs/<runId>/run.json} of a results store, read: the records that parse, and the files
- * that do not with the reason. Unlike {@link ResultsStore#list()}, nothing unreadable is silently
+ * Every {@code runs/<runId>/run.json} of a results store, read: the records that parse and name their
+ * run id, status, model, activation and augmentation, and the files that do not, with the reason. Unlike {@link ResultsStore#list()}, nothing unreadable is silently
  * dropped, so the aggregate can report it. A run folder without run.json (a run being set up) is not
  * listed.
  *
@@ -47,7 +47,13 @@ public record RunScan(List<RunResult> runs, List<Unreadable> unreadable) {
           continue;
         }
         try {
-          runs.add(HadoopFiles.readJson(file.toUri(), RunResult.class, conf));
+          RunResult r = HadoopFiles.readJson(file.toUri(), RunResult.class, conf);
+          String missing = missing(r);
+          if (missing.isEmpty()) {
+            runs.add(r);
+          } else {
+            unreadable.add(new Unreadable(file.toUri().toString(), "no " + missing));
+          }
         } catch (IOException | RuntimeException e) {
           String message = String.valueOf(e.getMessage());
           unreadable.add(new Unreadable(file.toUri().toString(), message.lines().findFirst().orElse(message)));
@@ -59,6 +65,27 @@ public record RunScan(List<RunResult> runs, List<Unreadable> unreadable) {
     runs.sort(Comparator.comparing(RunResult::runId));
     unreadable.sort(Comparator.comparing(Unreadable::path));
     return new RunScan(runs, unreadable);
+  }
+
+  /** The names of the fields every record needs that {@code r} lacks, comma-separated; empty when none. */
+  static String missing(RunResult r) {
+    List<String> missing = new ArrayList<>();
+    if (r.runId() == null) {
+      missing.add("runId");
+    }
+    if (r.status() == null) {
+      missing.add("status");
+    }
+    if (r.model() == null) {
+      missing.add("model");
+    }
+    if (r.activation() == null) {
+      missing.add("activation");
+    }
+    if (r.augmentation() == null) {
+      missing.add("augmentation");
+    }
+    return String.join(", ", missing);
   }
 
   /** The COMPLETE runs. */

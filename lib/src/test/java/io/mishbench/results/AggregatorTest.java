@@ -39,6 +39,8 @@ class AggregatorTest {
     Path corrupt = root.resolve("runs/broken-run");
     Files.createDirectories(corrupt);
     Files.writeString(corrupt.resolve("run.json"), "{\"runId\": \"broken-run\", \"status\": ");
+    Files.createDirectories(root.resolve("runs/no-model"));
+    Files.writeString(root.resolve("runs/no-model/run.json"), "{\"runId\": \"no-model\", \"status\": \"COMPLETE\"}");
     Files.createDirectories(root.resolve("runs/being-set-up"));
     return root;
   }
@@ -60,10 +62,12 @@ class AggregatorTest {
     assertTrue(Files.readString(out.resolve("paper-comparison.md")).contains("| cspresnext50 | none | Mish | 78.9 | 70.0 (1) |"));
     PlotsTest.decode(Files.readAllBytes(out.resolve("bars.png")));
 
-    assertEquals(1, a.scan().unreadable().size());
+    assertEquals(2, a.scan().unreadable().size());
     assertTrue(a.scan().unreadable().get(0).path().endsWith("runs/broken-run/run.json"), a.scan().unreadable().toString());
+    assertTrue(a.scan().unreadable().get(0).reason().contains("end-of-input"), a.scan().unreadable().get(0).reason());
+    assertEquals("no model, activation, augmentation", a.scan().unreadable().get(1).reason());
     List<String> warnings = a.warnings();
-    assertEquals(2, warnings.size(), warnings.toString());
+    assertEquals(3, warnings.size(), warnings.toString());
     assertEquals("run resnet20-swish-none-s2 is DIVERGED (epoch 2, step 17): loss NaN; left out of the table",
         warnings.get(0));
     assertTrue(warnings.get(1).startsWith("unreadable run record ") && warnings.get(1).contains("broken-run"), warnings.get(1));
