@@ -105,8 +105,16 @@ public final class Chart {
 
   /** Vertical grid lines with tick labels along x, and {@code xLabel} under the axis. */
   public void xGrid(String xLabel) {
+    xGrid(xLabel, 0);
+  }
+
+  /**
+   * Vertical grid lines at least {@code minStep} data units apart (1 for whole numbers such as epochs),
+   * with tick labels, and {@code xLabel} under the axis.
+   */
+  public void xGrid(String xLabel, double minStep) {
     g.setStroke(new BasicStroke(1f));
-    double step = tick(x1 - x0);
+    double step = Math.max(tick(x1 - x0), minStep);
     for (double x = Math.ceil(x0 / step) * step; x <= x1 + 1e-9 * step; x += step) {
       int p = (int) Math.round(px(x));
       g.setColor(Math.abs(x) < step / 2 ? Color.DARK_GRAY : GRID);

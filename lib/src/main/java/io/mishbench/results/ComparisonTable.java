@@ -22,6 +22,10 @@ public final class ComparisonTable {
   /** Activation column order: the paper's (LReLU, Swish, Mish), then anything else by name. */
   private static final List<String> PREFERRED = List.of("leakyrelu", "swish", "mish", "relu");
 
+  /** Orders activations as the table's column groups. */
+  static final Comparator<String> COLUMN_ORDER =
+      Comparator.comparing(ComparisonTable::rank).thenComparing(Comparator.naturalOrder());
+
   private final List<String> activations;
   private final Map<Row, Map<String, Stats>> rows;
 
@@ -52,7 +56,7 @@ public final class ComparisonTable {
   /** Builds the table from run records of any status. */
   public static ComparisonTable of(List<RunResult> runs) {
     Map<Row, Map<String, List<RunResult>>> grouped = new TreeMap<>();
-    Set<String> acts = new TreeSet<>(Comparator.comparing(ComparisonTable::rank).thenComparing(a -> a));
+    Set<String> acts = new TreeSet<>(COLUMN_ORDER);
     for (RunResult r : runs) {
       if (counts(r)) {
         grouped.computeIfAbsent(new Row(r.model(), r.augmentation()), k -> new TreeMap<>())

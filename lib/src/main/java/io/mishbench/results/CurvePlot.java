@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * {@code curves-<model>-<augmentation>.png}: validation top-1 (%) per epoch of every run of one row,
@@ -34,7 +33,7 @@ public final class CurvePlot {
     if (drawn.isEmpty()) {
       throw new IllegalArgumentException("no evaluated epoch to plot for " + row);
     }
-    List<String> acts = new ArrayList<>(new TreeSet<>(drawn.stream().map(RunResult::activation).toList()));
+    List<String> acts = drawn.stream().map(RunResult::activation).distinct().sorted(ComparisonTable.COLUMN_ORDER).toList();
     double maxEpoch = 1;
     double lo = 100;
     double hi = 0;
@@ -47,7 +46,7 @@ public final class CurvePlot {
     }
     double pad = Math.max(hi - lo, 1) * 0.08;
     Chart chart = new Chart(0.5, maxEpoch + 0.5, Math.max(0, lo - pad), Math.min(100, hi + pad) + 1e-9);
-    chart.xGrid("epoch");
+    chart.xGrid("epoch", 1);
     chart.yGrid();
     chart.frame("Validation top-1 (%) per epoch: " + row.model() + ", augmentation " + row.augmentation());
     Graphics2D g = chart.graphics();

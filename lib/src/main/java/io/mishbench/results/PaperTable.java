@@ -78,25 +78,38 @@ public final class PaperTable {
     return models;
   }
 
-  /** Published beside measured, for the measured rows whose model the paper reports; '-' where either has none. */
+  /**
+   * Published beside measured, for the measured rows whose model the paper reports: one line per
+   * activation of the paper's three and per paper row of the same model and augmentation, or, when
+   * the paper has the model only with another augmentation, per paper row of the model (its
+   * augmentation is shown); '-' where either side has no number.
+   */
   public TextTable beside(ComparisonTable measured) {
     List<List<Cell>> lines = new ArrayList<>();
     for (Row row : measured.rows()) {
-      if (!models().contains(row.model())) {
-        continue;
-      }
-      for (String a : ACTIVATIONS) {
-        Published p = cell(row, a);
-        Stats s = measured.cell(row, a);
-        lines.add(List.of(Cell.of(row.model()), Cell.of(row.augmentation()), Cell.of(ComparisonTable.label(a)),
-            Cell.of(p == null ? "-" : fmt(p.top1())),
-            Cell.of(s == null ? "-" : ComparisonTable.percent(s.top1(), s.top1Std(), s.runs())),
-            Cell.of(p == null ? "-" : fmt(p.top5())),
-            Cell.of(s == null ? "-" : ComparisonTable.percent(s.top5(), s.top5Std(), s.runs()))));
+      for (Row paperRow : paperRows(row)) {
+        for (String a : ACTIVATIONS) {
+          Published p = cell(paperRow, a);
+          Stats s = measured.cell(row, a);
+          lines.add(List.of(Cell.of(row.model()), Cell.of(row.augmentation()), Cell.of(ComparisonTable.label(a)),
+              Cell.of(paperRow.augmentation()),
+              Cell.of(p == null ? "-" : fmt(p.top1())),
+              Cell.of(s == null ? "-" : ComparisonTable.percent(s.top1(), s.top1Std(), s.runs())),
+              Cell.of(p == null ? "-" : fmt(p.top5())),
+              Cell.of(s == null ? "-" : ComparisonTable.percent(s.top5(), s.top5Std(), s.runs()))));
+        }
       }
     }
-    return new TextTable(List.of("Model", "Augmentation", "Activation", "Paper top-1", "Measured top-1",
-        "Paper top-5", "Measured top-5"), 3, lines);
+    return new TextTable(List.of("Model", "Augmentation", "Activation", "Paper augmentation", "Paper top-1",
+        "Measured top-1", "Paper top-5", "Measured top-5"), 4, lines);
+  }
+
+  /** The paper's row of {@code measured}'s model and augmentation; else every paper row of the model. */
+  private List<Row> paperRows(Row measured) {
+    if (cells.containsKey(measured)) {
+      return List.of(measured);
+    }
+    return cells.keySet().stream().filter(r -> r.model().equals(measured.model())).toList();
   }
 
   /** paper-comparison.md: a heading, the source, and {@link #beside} (or a sentence when no row matches). */

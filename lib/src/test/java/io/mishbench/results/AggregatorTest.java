@@ -59,7 +59,7 @@ class AggregatorTest {
     assertTrue(Files.readString(out.resolve("comparison.md")).contains("| resnet20 | none | 58.5 ± 0.7 (2) |"));
     assertTrue(Files.readString(out.resolve("differences.md")).contains("| resnet20 | none | Mish − LReLU | 2 | +2.50 |"));
     assertEquals(8, Files.readAllLines(out.resolve("runs.csv")).size(), "header + 7 readable runs");
-    assertTrue(Files.readString(out.resolve("paper-comparison.md")).contains("| cspresnext50 | none | Mish | 78.9 | 70.0 (1) |"));
+    assertTrue(Files.readString(out.resolve("paper-comparison.md")).contains("| cspresnext50 | none | Mish | none | 78.9 | 70.0 (1) |"));
     PlotsTest.decode(Files.readAllBytes(out.resolve("bars.png")));
 
     assertEquals(2, a.scan().unreadable().size());
