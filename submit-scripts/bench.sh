@@ -235,16 +235,16 @@ data_ips="$(field images_per_sec_per_core "$data_json")"
 } >> "$out"
 
 qs="$root/mishbench-out/quickstart"
-if [ -f "$qs/table/comparison.md" ]; then
+if [ -f "$qs/aggregate/comparison.md" ]; then
   {
     echo
     echo "## Quickstart table"
     echo
-    echo "From the last \`./submit-scripts/quickstart.sh\` in this checkout ($(date -u -r "$qs/table/comparison.md" +%Y-%m-%dT%H:%MZ)):"
+    echo "From the last \`./submit-scripts/quickstart.sh\` in this checkout ($(date -u -r "$qs/aggregate/comparison.md" +%Y-%m-%dT%H:%MZ)):"
     echo "Fashion-MNIST, 4,000 training and 1,000 validation images, 32x32 grey, 2 epochs, Spark local[*],"
     echo "2 parameter-averaging workers. Validation accuracy in %."
     echo
-    cat "$qs/table/comparison.md"
+    cat "$qs/aggregate/comparison.md"
     echo
     echo "Share of the workers' training loop spent waiting for the next minibatch (run.json, epochs[].dataWaitShare;"
     echo "an upper bound: DL4J's task time minus model fetch and minibatch fitting):"

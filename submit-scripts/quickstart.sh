@@ -44,5 +44,5 @@ fi
 
 "$mishbench" benchmark --config conf/quickstart.conf \
   --set "dataset=$prepared" --set "results=$out/results"
-"$mishbench" aggregate --results "$out/results" --output "$out/table"
-echo "quickstart: finished in $(( $(date +%s) - start )) s; table in $out/table, runs in $out/results/runs"
+"$mishbench" aggregate --results "$out/results" --output "$out/aggregate"
+echo "quickstart: finished in $(( $(date +%s) - start )) s; tables, plots and report.html in $out/aggregate, runs in $out/results/runs"

@@ -3,11 +3,14 @@ package io.mishbench.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.results.ResultsStore;
+import io.mishbench.results.RunResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,6 +126,23 @@ class MainTest {
     Outcome o = run("aggregate", "--results", dir.resolve("none").toString(), "--output", dir.resolve("t").toString());
     assertEquals(Main.BAD_INPUT, o.code());
     assertTrue(o.err().contains("no complete runs"), o.err());
+  }
+
+  @Test
+  void aggregatePrintsTablesWarningsAndFilesWithPaperNumbers() throws Exception {
+    ResultsStore store = new ResultsStore(dir.resolve("store").toUri(), new Configuration());
+    store.write(RunResult.of("a", RunResult.Status.COMPLETE, "cspresnet50", "mish", "paper", 1, 0.70, 0.90));
+    store.write(RunResult.of("b", RunResult.Status.COMPLETE, "cspresnet50", "leakyrelu", "paper", 1, 0.68, 0.89));
+    store.write(RunResult.of("c", RunResult.Status.FAILED, "cspresnet50", "swish", "paper", 1, null, null));
+    Outcome o = run("aggregate", "--results", dir.resolve("store").toString(), "--output", dir.resolve("t").toString(),
+        "--paper");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("| cspresnet50 | paper | 68.0 (1) | 89.0 (1) | **70.0 (1)** | **90.0 (1)** |"), o.out());
+    assertTrue(o.out().contains("| cspresnet50 | paper | Mish − LReLU | 1 | +2.00 | - |"), o.out());
+    assertTrue(o.out().contains("| cspresnet50 | paper | Mish | paper | 78.1 | 70.0 (1) | 94.2 | 90.0 (1) |"), o.out());
+    assertTrue(o.out().contains("paper-comparison.md") && o.out().contains("report.html"), o.out());
+    assertTrue(o.err().contains("aggregate: warning: run c is FAILED"), o.err());
+    assertTrue(Files.exists(dir.resolve("t/paper-comparison.md")));
   }
 
   @Test

@@ -1,8 +1,11 @@
 /**
  * Results: the record of one run ({@link io.mishbench.results.RunResult}, with provenance), the
- * results store on any Hadoop FileSystem ({@link io.mishbench.results.ResultsStore}) and the
- * comparison table in the paper's layout ({@link io.mishbench.results.ComparisonTable}).
+ * results store on any Hadoop FileSystem ({@link io.mishbench.results.ResultsStore}), and the
+ * aggregate ({@link io.mishbench.results.Aggregator}): the comparison table in the paper's layout
+ * ({@link io.mishbench.results.ComparisonTable}), paired differences with Student's t intervals,
+ * plots, flat run and epoch tables (CSV, Parquet), the paper's published numbers and report.html.
  *
- * <p>Training and Spark do not live here: the store is plain file I/O.
+ * <p>Training and Spark do not live here: the store and the aggregate are plain file I/O. Chart
+ * drawing lives in {@code io.mishbench.plot}.
  */
 package io.mishbench.results;
