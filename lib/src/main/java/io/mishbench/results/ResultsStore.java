@@ -100,11 +100,27 @@ public final class ResultsStore {
     if (r == null) {
       return "empty record";
     }
+    List<String> missing = new ArrayList<>();
+    if (r.runId() == null) {
+      missing.add("runId");
+    }
+    if (r.status() == null) {
+      missing.add("status");
+    }
+    if (r.model() == null) {
+      missing.add("model");
+    }
+    if (r.activation() == null) {
+      missing.add("activation");
+    }
+    if (r.augmentation() == null) {
+      missing.add("augmentation");
+    }
+    if (!missing.isEmpty()) {
+      return "no " + String.join(", ", missing);
+    }
     if (!runId.equals(r.runId())) {
       return "records run id " + r.runId() + ", not " + runId;
-    }
-    if (r.status() == null || r.model() == null || r.activation() == null || r.augmentation() == null) {
-      return "status, model, activation or augmentation missing";
     }
     List<RunResult.EpochMetrics> epochs = r.epochs() == null ? List.of() : r.epochs();
     for (int i = 0; i < epochs.size(); i++) {
@@ -136,30 +152,31 @@ public final class ResultsStore {
     }
   }
 
-  /** Every readable run record, sorted by run id; unreadable ones are logged and left out. */
+  /** Every readable run record, sorted by run id; unreadable ones are logged and left out ({@link RunScan} lists them). */
   public List<RunResult> list() {
+    RunScan scan = RunScan.of(root, conf);
+    scan.unreadable().forEach(u -> log.warn("skipping unreadable run record {}: {}", u.path(), u.reason()));
+    return scan.runs();
+  }
+
+  /** The run ids that have a folder under {@code runs/}, sorted. */
+  List<String> runIds() {
     Path runs = new Path(HadoopFiles.child(root, "runs"));
-    List<RunResult> out = new ArrayList<>();
     try {
       FileSystem fs = HadoopFiles.fs(root, conf);
       if (!fs.exists(runs)) {
-        return out;
+        return List.of();
       }
+      List<String> ids = new ArrayList<>();
       for (FileStatus st : fs.listStatus(runs)) {
-        Path file = new Path(st.getPath(), RUN_FILE);
-        if (!st.isDirectory() || !fs.exists(file)) {
-          continue;
-        }
-        try {
-          out.add(HadoopFiles.readJson(file.toUri(), RunResult.class, conf));
-        } catch (IOException e) {
-          log.warn("skipping unreadable run record {}: {}", file, e.getMessage());
+        if (st.isDirectory()) {
+          ids.add(st.getPath().getName());
         }
       }
+      ids.sort(Comparator.naturalOrder());
+      return ids;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + runs + ": " + e.getMessage(), e);
     }
-    out.sort(Comparator.comparing(RunResult::runId));
-    return out;
   }
 }
