@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
@@ -74,24 +70,6 @@ class SpineNetTest {
     }
   }
 
-  /** Nearest resize by a non-whole factor (4 to 7 pixels) picks input pixel floor(i * 4 / 7), as TensorFlow. */
-  @Test
-  void nearestResizeMatchesTensorFlow() {
-    ComputationGraph net = new ComputationGraph(ModelZoo.build(new ModelSpec("spinenet49", "mish", 10, 224, 3, 0.1, 1),
-        1, new Sgd(0.1), 0));
-    net.init();
-    Map<String, INDArray> a = net.feedForward(Nd4j.rand(DataType.FLOAT, 1, 3, 224, 224), false);
-    INDArray from = a.get("head_sum6"); // 4x4 (levels 7 and 6), resized to level 5's 7x7
-    INDArray to = a.get("head_up5_pick");
-    assertEquals(7, to.size(2));
-    for (int i = 0; i < 7; i++) {
-      for (int j = 0; j < 7; j++) {
-        assertEquals(from.getDouble(0, 1, i * 4 / 7, j * 4 / 7), to.getDouble(0, 1, i, j), 0,
-            "pixel " + i + "," + j);
-      }
-    }
-  }
-
   @Test
   void resolutionBelow128IsRefusedNamingLevel7() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -99,10 +77,10 @@ class SpineNetTest {
     assertTrue(e.getMessage().contains(">= 128") && e.getMessage().contains("level, 7"), e.getMessage());
   }
 
-  /** A scaled-down SpineNet-49 (width 0.25, 128 pixels, 10 classes) takes a finite training step. */
+  /** A scaled-down SpineNet-49 (width 0.1: 4 to 26 channels; 128 pixels, 10 classes) takes a finite training step. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"mish", "swish", "leakyrelu"})
   void scaledDownTrains(String activation) {
-    ZooChecks.trainsOneStep("spinenet49", activation, 0.25, 128);
+    ZooChecks.trainsOneStep("spinenet49", activation, 0.1, 128);
   }
 }
