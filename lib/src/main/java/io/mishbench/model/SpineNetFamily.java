@@ -9,7 +9,7 @@ import java.util.List;
  * configs/spinenet/spinenet49_classification.yaml (heads.py {@code ClassificationHead}, aggregation
  * 'all', no embedding convolution, no dropout). At width and depth 1 and 1000 classes it has
  * 22,088,488 parameters in the TensorFlow/PyTorch convention ({@link ModelCounter.Counts#trainable})
- * and 3.49G multiply-accumulates at 224 (published: 22.1M, 3.5B).
+ * and 3.48G multiply-accumulates at 224 (published: 22.1M, 3.5B).
  *
  * <ol>
  *   <li>Stem: 7x7/2 convolution to 64 channels, 3x3/2 max pool, then two level-2 bottleneck blocks of

@@ -56,7 +56,7 @@ class SpineNetTest {
     assertEquals(64, head.getChannels(), "256 endpoint channels at width 0.25");
   }
 
-  /** The spec's twelfth block (level 5, output) also reads the unread tenth block, as spinenet.py's outdegree-0 rule. */
+  /** Block 12 (counting from 0; level 5, an output) also reads block 9, which nothing read: spinenet.py's outdegree-0 rule. */
   @Test
   void outputBlockAddsTheUnreadBlockOfItsShape() {
     ModelSpec spec = new ModelSpec("spinenet49", "relu", 10, 128, 3, 0.25, 1);
