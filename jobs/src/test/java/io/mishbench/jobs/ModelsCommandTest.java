@@ -27,6 +27,18 @@ class ModelsCommandTest {
     }
   }
 
+  /** SpineNet-49 at 224: 21,998,784 convolution and dense weights, 3.48G MACs (SpineNetTest checks the paper's). */
+  @Test
+  void spinenet49IsListedAt224() throws Exception {
+    MainTest.Outcome o = MainTest.run("models", "--model", "spinenet49", "--resolution", "224", "--classes", "1000",
+        "--format", "json");
+    assertEquals(0, o.code(), o.err());
+    JsonNode m = new ObjectMapper().readTree(o.out()).get(0);
+    assertEquals("spinenet49", m.get("name").asText());
+    assertEquals(21_998_784L, m.get("weights").asLong(), m.toString());
+    assertEquals(3.48e9, m.get("macs").asDouble(), 0.01e9, m.toString());
+  }
+
   @Test
   void tableHasAHeaderAndOneRowPerModel() {
     MainTest.Outcome o = MainTest.run("models", "--model", "resnet20", "--resolution", "32", "--classes", "10");
@@ -43,6 +55,9 @@ class ModelsCommandTest {
     MainTest.Outcome small = MainTest.run("models", "--model", "cspresnet50", "--resolution", "4");
     assertEquals(Main.BAD_INPUT, small.code());
     assertTrue(small.err().contains(">= 32"), small.err());
+    MainTest.Outcome spine = MainTest.run("models", "--model", "spinenet49", "--resolution", "96");
+    assertEquals(Main.BAD_INPUT, spine.code());
+    assertTrue(spine.err().contains(">= 128") && spine.err().contains("level, 7"), spine.err());
     MainTest.Outcome classes = MainTest.run("models", "--classes", "0");
     assertEquals(Main.BAD_INPUT, classes.code());
     assertTrue(classes.err().contains("classes must be >= 2, got 0"), classes.err());

@@ -5,11 +5,13 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
@@ -100,6 +102,52 @@ final class Blocks {
   String add(String name, String a, String b) {
     graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), a, b);
     return name;
+  }
+
+  /** Element-wise sum of two or more inputs. */
+  String sum(String name, String... inputs) {
+    graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+    return name;
+  }
+
+  /** Multiplies every element by {@code factor}. */
+  String scale(String name, String input, double factor) {
+    graph.addVertex(name, new ScaleVertex(factor), input);
+    return name;
+  }
+
+  /**
+   * Nearest-neighbour resize of a {@code from} x {@code from} map to {@code to} x {@code to}: output
+   * pixel i reads input pixel floor(i * from / to), as TensorFlow's {@code resize_nearest_neighbor}
+   * (no corner alignment, no half-pixel centres) and, for whole factors, plain nearest up-sampling.
+   * DL4J has only whole-factor up-sampling, so with g = gcd(from, to) the map is up-sampled by
+   * to / g (pixel j of that holds input pixel floor(j g / to)) and every (from / g)-th pixel is
+   * kept by a 1x1 max pool of that stride: pixel i (from / g) = input floor(i from / to). Exact,
+   * built from DL4J's own layers (their gradients are DL4J's), and parameter-free.
+   *
+   * @return {@code input} itself when the sizes are equal
+   */
+  String resize(String name, String input, int from, int to) {
+    if (from < 1 || to < 1) {
+      throw new IllegalArgumentException(name + ": cannot resize " + from + " to " + to + " pixels");
+    }
+    int g = gcd(from, to);
+    String x = input;
+    if (to / g > 1) {
+      graph.addLayer(name + "_up", new Upsampling2D.Builder(to / g).build(), x);
+      x = name + "_up";
+    }
+    if (from / g > 1) {
+      // 'truncate': DL4J's 'same' mode would pad by a negative amount here and shift the picked pixels
+      graph.addLayer(name + "_pick", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1)
+          .stride(from / g, from / g).convolutionMode(ConvolutionMode.Truncate).build(), x);
+      x = name + "_pick";
+    }
+    return x;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /** The activation layer alone (after an {@link #add}, as ResNet's post-addition ReLU). */

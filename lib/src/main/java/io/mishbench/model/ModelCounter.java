@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -23,8 +24,10 @@ public final class ModelCounter {
    * @param params DL4J numParams: weights, biases and batch-norm gamma, beta, mean and variance
    * @param weights convolution and dense weights only
    * @param macs multiply-accumulates of convolution and dense layers for one image
+   * @param trainable the TensorFlow and PyTorch count: {@code params} less batch norm's running mean
+   *     and variance (weights, biases, batch-norm gamma and beta)
    */
-  public record Counts(long params, long weights, long macs) {}
+  public record Counts(long params, long weights, long macs, long trainable) {}
 
   private ModelCounter() {}
 
@@ -34,17 +37,21 @@ public final class ModelCounter {
     long params = 0;
     long weights = 0;
     long macs = 0;
+    long runningStatistics = 0;
     for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
       if (!(e.getValue() instanceof LayerVertex vertex)) {
         continue;
       }
       Layer layer = vertex.getLayerConf().getLayer();
       params += layer.initializer().numParams(layer);
+      if (layer instanceof BatchNormalization bn) {
+        runningStatistics += 2 * bn.getNOut();
+      }
       long w = weights(layer);
       weights += w;
       macs += w * positions(layer, outputs.get(e.getKey()));
     }
-    return new Counts(params, weights, macs);
+    return new Counts(params, weights, macs, params - runningStatistics);
   }
 
   /** Weights of one layer: kernel volume times input and output channels, or nIn x nOut. */
@@ -61,7 +68,7 @@ public final class ModelCounter {
     if (layer instanceof ConvolutionLayer c) {
       return c.getNIn() * c.getNOut() * area(c.getKernelSize());
     }
-    if (layer instanceof FeedForwardLayer f && !(layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
+    if (layer instanceof FeedForwardLayer f && !(layer instanceof BatchNormalization)) {
       return f.getNIn() * f.getNOut();
     }
     return 0;

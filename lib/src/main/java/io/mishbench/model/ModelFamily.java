@@ -9,6 +9,11 @@ interface ModelFamily {
   /** The factor the body shrinks height and width by (32 for ImageNet networks): the smallest input. */
   int downsampling();
 
+  /** Why the body down-samples by {@link #downsampling()}, for the message refusing a smaller input. */
+  default String downsamplingReason() {
+    return "its last stage is " + downsampling() + " times smaller than the input";
+  }
+
   /**
    * Adds the body, from the stem to the last stage, to {@code blocks}' graph.
    *

@@ -24,7 +24,8 @@ public record ModelSpec(
     int min = ModelZoo.minResolution(name);
     if (resolution < min) {
       throw new IllegalArgumentException(
-          name + " down-samples by " + min + ": resolution must be >= " + min + " pixels, got " + resolution);
+          name + " down-samples by " + min + " (" + ModelZoo.minResolutionReason(name) + "): resolution must be >= "
+              + min + " pixels, got " + resolution);
     }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);

@@ -43,6 +43,7 @@ public final class ModelZoo {
     f.put("cspdarknet53", new DarknetFamily(true));
     f.put("peleenet", new PeleeNetFamily(false));
     f.put("csppeleenet", new PeleeNetFamily(true));
+    f.put("spinenet49", new SpineNetFamily());
     return Collections.unmodifiableMap(f);
   }
 
@@ -57,6 +58,12 @@ public final class ModelZoo {
   public static int minResolution(String name) {
     requireKnown(name);
     return FAMILIES.get(name).downsampling();
+  }
+
+  /** Why model {@code name} needs {@link #minResolution} pixels, as a clause for an error message. */
+  public static String minResolutionReason(String name) {
+    requireKnown(name);
+    return FAMILIES.get(name).downsamplingReason();
   }
 
   /**
