@@ -90,8 +90,9 @@ class ConfigLoaderTest {
       assertEquals(List.of("leakyrelu", "swish", "mish"), c.grid().activations(), name);
     }
     ExperimentConfig paper = ConfigLoader.load(conf.resolve("paper-table.conf"), List.of());
-    assertEquals(6 * 3, paper.cells().size());
-    assertEquals(new ExperimentConfig.Row("cspresnext50", "paper"), paper.grid().rows().get(1));
+    assertEquals(7 * 3, paper.cells().size(), "the paper's seven rows x three activations");
+    assertEquals(new ExperimentConfig.Row("spinenet49", "paper"), paper.grid().rows().get(0));
+    assertEquals(new ExperimentConfig.Row("cspresnext50", "paper"), paper.grid().rows().get(2));
     assertEquals(0.1 * Math.pow(0.5, 4), paper.training().schedule().build(0.1, 1000, 120).at(500), 1e-12);
     assertEquals(3, ConfigLoader.load(conf.resolve("fashion-mnist.conf"), List.of()).grid().seeds().size());
   }
