@@ -116,7 +116,7 @@ public final class ComparisonTable {
     return best;
   }
 
-  /** The table as text cells in percent, e.g. {@code 78.3 ± 0.4 (3)}, {@code -} for no run, best bold. */
+  /** The table as text cells in percent, e.g. {@code 78.3 ± 0.4 (3)}, {@code -} for no run, the best top-1 bold. */
   public TextTable text() {
     List<String> header = new ArrayList<>(List.of("Model", "Augmentation"));
     for (String a : activations) {
@@ -130,14 +130,14 @@ public final class ComparisonTable {
       for (String a : activations) {
         Stats s = cells.get(a);
         line.add(new Cell(s == null ? "-" : percent(s.top1(), s.top1Std(), s.runs()), best.contains(a)));
-        line.add(new Cell(s == null ? "-" : percent(s.top5(), s.top5Std(), s.runs()), best.contains(a)));
+        line.add(new Cell(s == null ? "-" : percent(s.top5(), s.top5Std(), s.runs()), false));
       }
       lines.add(line);
     });
     return new TextTable(header, 2, lines);
   }
 
-  /** GitHub-flavoured Markdown, the best activation of each row in bold. */
+  /** GitHub-flavoured Markdown, the top-1 cell of each row's best activation in bold. */
   public String toMarkdown() {
     return text().toMarkdown();
   }

@@ -36,8 +36,8 @@ class ComparisonTableTest {
         """
         | Model | Augmentation | LReLU top-1 | LReLU top-5 | LReLU(0.2) top-1 | LReLU(0.2) top-5 | Swish top-1 | Swish top-5 | Mish top-1 | Mish top-5 |
         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-        | cspresnet50 | none | 79.0 (1) | 97.0 (1) | - | - | - | - | **81.0 ± 1.4 (2)** | **98.5 ± 0.7 (2)** |
-        | resnet20 | none | - | - | 70.0 (1) | 90.0 (1) | **75.0 (1)** | **96.0 (1)** | - | - |
+        | cspresnet50 | none | 79.0 (1) | 97.0 (1) | - | - | - | - | **81.0 ± 1.4 (2)** | 98.5 ± 0.7 (2) |
+        | resnet20 | none | - | - | 70.0 (1) | 90.0 (1) | **75.0 (1)** | 96.0 (1) | - | - |
         """,
         t.toMarkdown());
   }
@@ -72,7 +72,7 @@ class ComparisonTableTest {
         \\hline
         Model & Augmentation & Mish top-1 & Mish top-5 \\\\
         \\hline
-        my\\_net & cut\\&mix & \\textbf{60.0 $\\pm$ 14.1 (2)} & \\textbf{90.0 $\\pm$ 0.0 (2)} \\\\
+        my\\_net & cut\\&mix & \\textbf{60.0 $\\pm$ 14.1 (2)} & 90.0 $\\pm$ 0.0 (2) \\\\
         \\hline
         \\end{tabular}
         """,
