@@ -136,7 +136,7 @@ Options shared by submit-standalone.sh, submit-yarn.sh and submit-k8s.sh:
   --gpus-per-executor N     GPUs per executor (spark.executor.resource.gpu.amount); default 0 (CPU).
                             Needs the CUDA build of the jar (mvn -B -Pcuda -DskipTests package)
   --tasks-per-gpu N         tasks sharing one GPU (spark.task.resource.gpu.amount = 1/N); default 1:
-                            each training worker owns its GPU
+                            each training worker owns its GPU. GPUs x N may not exceed the cores
   --discovery-script PATH   GPU discovery script, present at this path on every executor node
                             (spark.executor.resource.gpu.discoveryScript); default
                             submit-scripts/gpu-discovery.sh of this checkout (on Kubernetes: the
@@ -219,6 +219,9 @@ mb_cluster_main() {
   mb_positive_int --tasks-per-gpu "$tasks_per_gpu"
   [[ "$gpus" =~ ^[0-9]+$ ]] || mb_die 2 "--gpus-per-executor needs a whole number >= 0, got '$gpus'"
   [ -z "$node_gpus" ] || mb_positive_int --node-gpus "$node_gpus"
+  if [ "$gpus" -gt 0 ] && [ $(( gpus * tasks_per_gpu )) -gt "$cores" ]; then
+    mb_die 2 "--gpus-per-executor $gpus x --tasks-per-gpu $tasks_per_gpu = $(( gpus * tasks_per_gpu )) GPU tasks per executor, more than its $cores cores (--executor-cores) can run: Spark would leave GPU shares idle"
+  fi
   local exec_heap_mib driver_heap_mib
   exec_heap_mib="$(mb_to_mib "$exec_mem")"
   driver_heap_mib="$(mb_to_mib "$driver_mem")"

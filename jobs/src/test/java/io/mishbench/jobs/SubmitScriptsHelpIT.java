@@ -145,6 +145,12 @@ class SubmitScriptsHelpIT {
     Result stated = run(Map.of(), "submit-standalone.sh", "--master", "spark://127.0.0.1:1", "--dry-run",
         "--gpus-per-executor", "2", "--node-gpus", "1", "train", "--config", "x.conf");
     assertEquals(4, stated.code(), stated.out());
+
+    Result idle = run(Map.of(), "submit-standalone.sh", "--master", "spark://127.0.0.1:1", "--dry-run",
+        "--executor-cores", "2", "--gpus-per-executor", "1", "--tasks-per-gpu", "4", "--node-gpus", "1",
+        "train", "--config", "x.conf");
+    assertEquals(2, idle.code(), idle.out());
+    assertTrue(idle.out().contains("more than its 2 cores"), idle.out());
   }
 
   @Test
