@@ -31,12 +31,12 @@ class SubmitScriptsIT {
   static final Pattern PATH = Pattern.compile("\\$(?:root|here)/([\\w./-]+)|\\b((?:conf|jobs|spark-runtime|submit-scripts)/[\\w./-]+)");
 
   /** What the scripts write rather than read. */
-  static final Pattern OUTPUTS = Pattern.compile("mishbench-out(/|$)|BENCHMARKS\\.md");
+  static final Pattern OUTPUTS = Pattern.compile("mishbench-out(/|$)|BENCHMARKS\\.md|logs$");
 
   @TempDir Path dir;
 
   static List<Path> scripts() throws Exception {
-    try (var s = Files.list(ROOT.resolve("submit-scripts"))) {
+    try (var s = Files.walk(ROOT.resolve("submit-scripts"))) { // lib/ too
       return s.filter(Files::isRegularFile).sorted().toList();
     }
   }
@@ -74,11 +74,13 @@ class SubmitScriptsIT {
       while (m.find()) {
         String p = (m.group(1) != null ? m.group(1) : m.group(2)).replaceAll("[.]$", "");
         if (!OUTPUTS.matcher(p).lookingAt()) {
-          paths.add(p);
+          // $here is the folder of the scripts
+          paths.add(m.group(1) != null && m.group().startsWith("$here/") ? "submit-scripts/" + p : p);
         }
       }
     }
     assertTrue(paths.contains("jobs/target/mishbench-jobs.jar"), paths.toString());
+    assertTrue(paths.contains("submit-scripts/lib/submit-common.sh"), paths.toString());
     for (String p : paths) {
       Path resolved = p.startsWith("mishbench") || p.startsWith("quickstart") ? ROOT.resolve("submit-scripts").resolve(p) : ROOT.resolve(p);
       assertTrue(Files.exists(resolved), "submit-scripts name " + p + ", which does not exist at " + resolved);

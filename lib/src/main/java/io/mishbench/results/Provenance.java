@@ -32,6 +32,7 @@ public final class Provenance {
     p.put("cpu.model", cpuModel());
     p.put("nd4j.backend", nd4jBackend());
     p.put("gpu", gpus());
+    p.put("cuda.visible.devices", String.valueOf(System.getenv("CUDA_VISIBLE_DEVICES"))); // of the driver
     p.putAll(extra);
     return p;
   }

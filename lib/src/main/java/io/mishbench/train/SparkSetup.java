@@ -18,6 +18,19 @@ public final class SparkSetup {
 
   static final String VECTOR_MODULE = "jdk.incubator.vector";
 
+  static final String PLUGINS = "spark.plugins";
+
+  static final String EXECUTOR_GPUS = "spark.executor.resource.gpu.amount";
+
+  /** Whether executors are given GPUs (spark.executor.resource.gpu.amount above 0). */
+  static boolean schedulesGpus(SparkConf conf) {
+    try {
+      return Double.parseDouble(conf.get(EXECUTOR_GPUS, "0").trim()) > 0;
+    } catch (NumberFormatException e) {
+      return false; // Spark itself refuses the value when it starts
+    }
+  }
+
   /** mishbench's defaults on top of {@code conf}. */
   public static SparkConf withDefaults(SparkConf conf) {
     if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
@@ -37,6 +50,13 @@ public final class SparkSetup {
       executorOpts += " -D" + Nd4jBinary.PROPERTY + "=";
     }
     conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
+    if (schedulesGpus(conf)) {
+      // DL4J ignores the GPU Spark assigns to a task: the plugin binds each task thread to it
+      String plugins = conf.get(PLUGINS, "");
+      if (!plugins.contains(GpuPlugin.class.getName())) {
+        conf.set(PLUGINS, plugins.isBlank() ? GpuPlugin.class.getName() : plugins + "," + GpuPlugin.class.getName());
+      }
+    }
     return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
         // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m

@@ -2,7 +2,8 @@
  * Experiments and training: {@link io.mishbench.train.ExperimentConfig} (HOCON parsed into validated
  * records), Spark parameter-averaging training of one run ({@link io.mishbench.train.SparkTrainer}),
  * the benchmark grid ({@link io.mishbench.train.BenchmarkRunner}) and the Spark setup they share
- * (Kryo serialization of ND4J arrays).
+ * (Kryo serialization of ND4J arrays, and {@link io.mishbench.train.GpuPlugin}, which binds each task
+ * thread to the GPU Spark assigned to it through {@link io.mishbench.train.GpuBinding}).
  *
  * <p>Model construction and datasets live in {@code model} and {@code data}; results in {@code results}.
  */

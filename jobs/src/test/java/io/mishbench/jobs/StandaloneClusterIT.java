@@ -1,0 +1,202 @@
+package io.mishbench.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1 (a Master and two Workers as separate JVMs from
+ * spark-runtime/target/jars, one core each) runs a tiny benchmark submitted through
+ * submit-standalone.sh: two executors, parameter averaging over two workers, a complete run record
+ * naming the cluster's master, and an event log. The cluster is torn down, executors included,
+ * whatever happens.
+ */
+class StandaloneClusterIT {
+
+  static final Path ROOT = SubmitScriptsIT.ROOT;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private final List<Process> cluster = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (int i = cluster.size() - 1; i >= 0; i--) { // workers (and their executors) first, then the master
+      Process p = cluster.get(i);
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBenchmarkRunsOnTwoStandaloneWorkers() throws Exception {
+    launch("synth.log", "synth", "--output", dir.resolve("raw").toString(), "--classes", "3", "--per-class", "30",
+        "--size", "20");
+    launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
+        dir.resolve("prepared").toString(), "--image-size", "20", "--shard-size", "30");
+
+    int masterPort = freePort();
+    int masterUi = freePort();
+    String master = "spark://127.0.0.1:" + masterPort;
+    cluster.add(sparkDaemon("master.log", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+        "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)));
+    for (int w = 1; w <= 2; w++) {
+      cluster.add(sparkDaemon("worker-" + w + ".log", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+          "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
+          "--work-dir", Files.createDirectories(dir.resolve("work-" + w)).toString(), master));
+    }
+    awaitAliveWorkers(masterUi, 2);
+
+    Path cfg = dir.resolve("cluster.conf");
+    Files.writeString(cfg, """
+        dataset = "%s"
+        results = "%s"
+        width = 0.25
+        resolution = 16
+        training { epochs = 1, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
+                   learning-rate = 0.005 }
+        grid { models = [resnet20], activations = [mish] }
+        """.formatted(dir.resolve("prepared"), dir.resolve("results")));
+    Path events = dir.resolve("events");
+    ProcessBuilder submit = new ProcessBuilder(SubmitScriptsIT.ROOT.resolve("submit-scripts/submit-standalone.sh").toString(),
+        "--master", master, "--executors", "2", "--executor-cores", "1", "--executor-memory", "640m",
+        "--executor-offheap", "768m", "--driver-memory", "1g", "--driver-offheap", "768m",
+        "--event-log-dir", events.toString(), "--conf", "spark.driver.host=127.0.0.1",
+        "benchmark", "--config", cfg.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("submit.log").toFile());
+    environment(submit);
+    Process p = submit.start();
+    try {
+      assertTrue(p.waitFor(8, TimeUnit.MINUTES), "the benchmark timed out:\n" + tail("submit.log"));
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), tail("submit.log"));
+
+    List<Path> runs;
+    try (Stream<Path> s = Files.list(dir.resolve("results/runs"))) {
+      runs = s.filter(r -> Files.exists(r.resolve("run.json"))).toList();
+    }
+    assertEquals(1, runs.size(), runs.toString());
+    JsonNode run = JSON.readTree(runs.get(0).resolve("run.json").toFile());
+    assertEquals("COMPLETE", run.get("status").asText(), run.toString());
+    assertEquals(1, run.get("epochs").size());
+    assertTrue(run.get("epochs").get(0).get("top1").isNumber(), run.toString());
+    JsonNode provenance = run.get("provenance");
+    assertEquals(master, provenance.get("spark.master").asText(), provenance.toString());
+    assertEquals("2", provenance.get("spark.executor.instances").asText(), provenance.toString());
+    for (int w = 1; w <= 2; w++) { // an executor ran on each worker: work-<w>/<app-id>/<executor-id>/stderr
+      try (Stream<Path> s = Files.walk(dir.resolve("work-" + w), 3)) {
+        assertTrue(s.anyMatch(f -> f.getFileName().toString().equals("stderr")), "no executor on worker " + w);
+      }
+    }
+    try (Stream<Path> s = Files.list(events)) {
+      assertTrue(s.anyMatch(f -> f.getFileName().toString().startsWith("app-")), "an event log in " + events);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void environment(ProcessBuilder pb) throws IOException {
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().remove("MISHBENCH_MASTER");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("MISHBENCH_CONNECT_TIMEOUT", "5");
+  }
+
+  /**
+   * A Master or Worker JVM. Workers need a SPARK_HOME with jars/ and RELEASE (for the executors'
+   * class path) and SPARK_SCALA_VERSION (dl4j-facts.md).
+   */
+  private Process sparkDaemon(String log, String mainClass, String... args) throws IOException {
+    Path home = dir.resolve("spark-home");
+    if (!Files.exists(home)) {
+      Files.createDirectories(home);
+      Files.createSymbolicLink(home.resolve("jars"), ROOT.resolve("spark-runtime/target/jars"));
+      Files.writeString(home.resolve("RELEASE"), "Spark 3.5 (the jars of mishbench's spark-runtime, for a test)\n");
+    }
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "-cp", ROOT.resolve("spark-runtime/target/jars") + "/*", mainClass));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+    environment(pb);
+    pb.environment().put("SPARK_HOME", home.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return pb.start();
+  }
+
+  private void awaitAliveWorkers(int masterUi, int expected) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUi + "/json/"))
+        .timeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    int alive = -1;
+    while (System.nanoTime() < deadline) {
+      try {
+        JsonNode state = JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+        alive = state.path("aliveworkers").asInt(-1);
+        if (alive == expected) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      for (Process p : cluster) {
+        assertTrue(p.isAlive(), "a cluster JVM died:\n" + tail("master.log") + tail("worker-1.log") + tail("worker-2.log"));
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(alive + " of " + expected + " workers alive after 2 minutes:\n" + tail("master.log")
+        + tail("worker-1.log") + tail("worker-2.log"));
+  }
+
+  private void launch(String log, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit-scripts/mishbench").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+    environment(pb);
+    pb.environment().put("MISHBENCH_MASTER", "local[2]");
+    pb.environment().put("MISHBENCH_DRIVER_MEMORY", "1g");
+    pb.environment().put("MISHBENCH_DRIVER_OFFHEAP", "1g");
+    Process p = pb.start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), log + " timed out");
+    assertEquals(0, p.exitValue(), tail(log));
+  }
+
+  private String tail(String log) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve(log));
+      return "--- " + log + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())) + "\n";
+    } catch (IOException e) {
+      return "--- " + log + ": " + e.getMessage() + "\n";
+    }
+  }
+}
