@@ -34,7 +34,7 @@ final class AggregateCommand implements Callable<Integer> {
     var target = HadoopFiles.resolve(output);
     Aggregate a = Aggregator.aggregate(HadoopFiles.resolve(results), target, new Configuration(), paper);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Validation accuracy (%), top-1 and top-5, mean ± std (seeds); best activation in bold:");
+    out.println("Validation accuracy (%), top-1 and top-5, mean ± std (seeds); top-1 of the best activation in bold:");
     out.println();
     out.print(a.table().toMarkdown());
     out.println();

@@ -137,7 +137,7 @@ class MainTest {
     Outcome o = run("aggregate", "--results", dir.resolve("store").toString(), "--output", dir.resolve("t").toString(),
         "--paper");
     assertEquals(0, o.code(), o.err());
-    assertTrue(o.out().contains("| cspresnet50 | paper | 68.0 (1) | 89.0 (1) | **70.0 (1)** | **90.0 (1)** |"), o.out());
+    assertTrue(o.out().contains("| cspresnet50 | paper | 68.0 (1) | 89.0 (1) | **70.0 (1)** | 90.0 (1) |"), o.out());
     assertTrue(o.out().contains("| cspresnet50 | paper | Mish − LReLU | 1 | +2.00 | - |"), o.out());
     assertTrue(o.out().contains("| cspresnet50 | paper | Mish | paper | 78.1 | 70.0 (1) | 94.2 | 90.0 (1) |"), o.out());
     assertTrue(o.out().contains("paper-comparison.md") && o.out().contains("report.html"), o.out());

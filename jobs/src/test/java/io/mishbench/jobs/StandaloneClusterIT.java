@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Spark standalone cluster on 127.0.0.1 (a Master and two Workers as separate JVMs from
  * spark-runtime/target/jars, one core each) runs a tiny benchmark submitted through
  * submit-standalone.sh: two executors, parameter averaging over two workers, a complete run record
- * naming the cluster's master, and an event log. The cluster is torn down, executors included,
- * whatever happens.
+ * naming the cluster's master, and an event log. Then the faults: an executor JVM killed during
+ * training, and the driver killed during a grid and the grid submitted again; both must end with
+ * every cell COMPLETE exactly once. The cluster is torn down, executors included, whatever happens.
  */
 class StandaloneClusterIT {
 
@@ -55,17 +56,7 @@ class StandaloneClusterIT {
     launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
         dir.resolve("prepared").toString(), "--image-size", "20", "--shard-size", "30");
 
-    int masterPort = freePort();
-    int masterUi = freePort();
-    String master = "spark://127.0.0.1:" + masterPort;
-    cluster.add(sparkDaemon("master.log", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-        "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)));
-    for (int w = 1; w <= 2; w++) {
-      cluster.add(sparkDaemon("worker-" + w + ".log", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-          "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
-          "--work-dir", Files.createDirectories(dir.resolve("work-" + w)).toString(), master));
-    }
-    awaitAliveWorkers(masterUi, 2);
+    String master = startCluster();
 
     Path cfg = dir.resolve("cluster.conf");
     Files.writeString(cfg, """
@@ -78,14 +69,7 @@ class StandaloneClusterIT {
         grid { models = [resnet20], activations = [mish] }
         """.formatted(dir.resolve("prepared"), dir.resolve("results")));
     Path events = dir.resolve("events");
-    ProcessBuilder submit = new ProcessBuilder(SubmitScriptsIT.ROOT.resolve("submit-scripts/submit-standalone.sh").toString(),
-        "--master", master, "--executors", "2", "--executor-cores", "1", "--executor-memory", "640m",
-        "--executor-offheap", "768m", "--driver-memory", "1g", "--driver-offheap", "768m",
-        "--event-log-dir", events.toString(), "--conf", "spark.driver.host=127.0.0.1",
-        "benchmark", "--config", cfg.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("submit.log").toFile());
-    environment(submit);
-    Process p = submit.start();
+    Process p = submit(master, events, cfg, "submit.log");
     try {
       assertTrue(p.waitFor(8, TimeUnit.MINUTES), "the benchmark timed out:\n" + tail("submit.log"));
     } finally {
@@ -114,6 +98,151 @@ class StandaloneClusterIT {
     try (Stream<Path> s = Files.list(events)) {
       assertTrue(s.anyMatch(f -> f.getFileName().toString().startsWith("app-")), "an event log in " + events);
     }
+  }
+
+  /** Starts a Master and two one-core Workers on 127.0.0.1 and waits for both workers; returns the master URL. */
+  private String startCluster() throws Exception {
+    int masterPort = freePort();
+    int masterUi = freePort();
+    String master = "spark://127.0.0.1:" + masterPort;
+    cluster.add(sparkDaemon("master.log", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+        "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)));
+    for (int w = 1; w <= 2; w++) {
+      cluster.add(sparkDaemon("worker-" + w + ".log", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+          "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
+          "--work-dir", Files.createDirectories(dir.resolve("work-" + w)).toString(), master));
+    }
+    awaitAliveWorkers(masterUi, 2);
+    return master;
+  }
+
+  /** Starts {@code benchmark --config cfg} on the cluster through submit-standalone.sh (2 executors). */
+  private Process submit(String master, Path events, Path cfg, String log) throws IOException {
+    Files.createDirectories(events);
+    ProcessBuilder submit = new ProcessBuilder(ROOT.resolve("submit-scripts/submit-standalone.sh").toString(),
+        "--master", master, "--executors", "2", "--executor-cores", "1", "--executor-memory", "640m",
+        "--executor-offheap", "768m", "--driver-memory", "1g", "--driver-offheap", "768m",
+        "--event-log-dir", events.toString(), "--conf", "spark.driver.host=127.0.0.1",
+        "benchmark", "--config", cfg.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+    environment(submit);
+    return submit.start();
+  }
+
+  /** A grid of 2 cells x 3 epochs on the cluster's prepared data, results under {@code results}. */
+  private Path faultConfig(String results) throws Exception {
+    launch("synth.log", "synth", "--output", dir.resolve("raw").toString(), "--classes", "3", "--per-class", "30",
+        "--size", "20");
+    launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
+        dir.resolve("prepared").toString(), "--image-size", "20", "--shard-size", "30");
+    Path cfg = dir.resolve(results + ".conf");
+    Files.writeString(cfg, """
+        dataset = "%s"
+        results = "%s"
+        width = 0.25
+        resolution = 16
+        training { epochs = 3, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
+                   learning-rate = 0.005 }
+        grid { models = [resnet20], activations = [leakyrelu, mish] }
+        """.formatted(dir.resolve("prepared"), dir.resolve(results)));
+    return cfg;
+  }
+
+  /** Waits until some run of {@code results} has finished exactly one epoch and is still RUNNING. */
+  private void awaitFirstEpoch(Path results, Process submit, String log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    while (System.nanoTime() < deadline && submit.isAlive()) {
+      if (Files.isDirectory(results.resolve("runs"))) {
+        try (Stream<Path> s = Files.list(results.resolve("runs"))) {
+          for (Path run : s.toList()) {
+            try {
+              JsonNode r = JSON.readTree(run.resolve("run.json").toFile());
+              if ("RUNNING".equals(r.get("status").asText()) && r.get("epochs").size() == 1) {
+                return;
+              }
+            } catch (IOException e) {
+              // not written yet, or being replaced: look again
+            }
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no run finished its first epoch while the benchmark ran:\n" + tail(log));
+  }
+
+  /** Runs {@code p} to its end (8 minutes at most) and returns its exit code; its process tree is killed after. */
+  private int finish(Process p, String log) throws Exception {
+    try {
+      assertTrue(p.waitFor(8, TimeUnit.MINUTES), "the benchmark timed out:\n" + tail(log));
+      return p.exitValue();
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
+  /** Every cell COMPLETE once, each epoch recorded once, no checkpoint or lock left; returns total attempts. */
+  private int assertGridComplete(Path results) throws IOException {
+    List<Path> runs;
+    try (Stream<Path> s = Files.list(results.resolve("runs"))) {
+      runs = s.sorted().toList();
+    }
+    assertEquals(2, runs.size(), "one folder per cell: " + runs);
+    int attempts = 0;
+    for (Path run : runs) {
+      JsonNode r = JSON.readTree(run.resolve("run.json").toFile());
+      assertEquals("COMPLETE", r.get("status").asText(), run.toString());
+      List<Integer> epochs = new ArrayList<>();
+      r.get("epochs").forEach(e -> epochs.add(e.get("epoch").asInt()));
+      assertEquals(List.of(1, 2, 3), epochs, run + ": each epoch exactly once");
+      attempts += r.get("attempts").asInt();
+      try (Stream<Path> files = Files.list(run)) {
+        List<String> names = files.map(f -> f.getFileName().toString()).toList();
+        assertTrue(names.contains("model.zip") && names.stream().noneMatch(n -> n.startsWith("checkpoint")
+            || n.equals("lock") || n.startsWith("run.json.corrupt")), names.toString());
+      }
+    }
+    return attempts;
+  }
+
+  @Test
+  void anExecutorKilledDuringTrainingIsRecoveredAndEveryCellCompletesOnce() throws Exception {
+    Path cfg = faultConfig("results");
+    String master = startCluster();
+    Process p = submit(master, dir.resolve("events"), cfg, "submit-1.log");
+    awaitFirstEpoch(dir.resolve("results"), p, "submit-1.log");
+    List<ProcessHandle> executors = cluster.get(1).descendants()
+        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+    assertEquals(1, executors.size(), "worker 1 runs one executor");
+    executors.get(0).destroyForcibly();
+    int code = finish(p, "submit-1.log");
+    if (code != 0) { // Spark's task retries did not save the epoch: mishbench's resume must
+      System.out.println("StandaloneClusterIT: the first submission failed after the executor was killed ("
+          + code + "); resubmitting");
+      assertEquals(0, finish(submit(master, dir.resolve("events"), cfg, "submit-2.log"), "submit-2.log"),
+          tail("submit-2.log"));
+    }
+    assertGridComplete(dir.resolve("results"));
+  }
+
+  @Test
+  void aDriverKilledDuringAGridIsResubmittedAndNoCellIsLostOrDuplicated() throws Exception {
+    Path cfg = faultConfig("results");
+    String master = startCluster();
+    Process p = submit(master, dir.resolve("events"), cfg, "submit-1.log");
+    awaitFirstEpoch(dir.resolve("results"), p, "submit-1.log");
+    Thread.sleep(1000); // into the second epoch
+    List<ProcessHandle> driver = new ArrayList<>(p.descendants().toList());
+    driver.add(p.toHandle());
+    driver.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : driver) {
+      h.onExit().get(1, TimeUnit.MINUTES);
+    }
+    assertEquals(0, finish(submit(master, dir.resolve("events"), cfg, "submit-2.log"), "submit-2.log"),
+        tail("submit-2.log"));
+    assertTrue(Files.readString(dir.resolve("submit-2.log")).contains("(1 of them resumed)"), tail("submit-2.log"));
+    assertEquals(3, assertGridComplete(dir.resolve("results")), "the interrupted cell was started twice, the other once");
   }
 
   private static int freePort() throws IOException {
