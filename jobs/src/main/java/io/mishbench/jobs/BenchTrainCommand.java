@@ -52,9 +52,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
     System.out.println(String.format(Locale.ROOT,
         "{\"model\":\"%s\",\"activation\":\"%s\",\"resolution\":%d,\"batch\":%d,\"steps\":%d,\"params\":%d,"
-            + "\"images_per_sec\":%.2f,\"step_ms\":%.2f,\"nd4j_extension\":\"%s\",\"threads\":%d}",
+            + "\"images_per_sec\":%.2f,\"step_ms\":%.2f,\"nd4j_extension\":\"%s\",\"threads\":%d,"
+            + "\"backend\":\"%s\",\"loss\":\"%s\"}",
         model, spec.activation(), resolution, batch, steps, net.numParams(), batch * steps / seconds,
-        1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors()));
+        1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors(),
+        Nd4j.getBackend().getClass().getSimpleName(), net.score()));
     return 0;
   }
 }

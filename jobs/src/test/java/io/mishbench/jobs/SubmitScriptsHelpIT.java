@@ -47,6 +47,7 @@ class SubmitScriptsHelpIT {
         Arguments.of("submit-k8s.sh", concat(COMMON, "--master", "k8s://", "--container-image", "--namespace",
             "--service-account", "nvidia.com")),
         Arguments.of("gpu-discovery.sh", List.of("nvidia-smi", "\"addresses\"", "Example")),
+        Arguments.of("gpu-smoke.sh", List.of("--jar", "--force", "-Pcuda", "8.6", "Exit codes", "Example")),
         Arguments.of("scheduled-run.sh", List.of("--name", "--log-dir", "--lock-file", "--help", "75", "crontab")));
   }
 
@@ -128,6 +129,27 @@ class SubmitScriptsHelpIT {
         "--gpus-per-executor", "1", "train", "--config", "x.conf");
     assertEquals(4, submit.code(), submit.out());
     assertTrue(submit.out().contains("lists no GPU") && submit.out().contains("--node-gpus"), submit.out());
+  }
+
+  @Test
+  void gpuSmokeSaysPlainlyWhatItFound() throws Exception {
+    Result none = run(Map.of("PATH", fakeNvidiaSmi("") + ":" + System.getenv("PATH")), "gpu-smoke.sh", "--jar", "x.jar");
+    assertEquals(4, none.code(), none.out());
+    assertTrue(none.out().contains("FAILED: nvidia-smi lists no GPU"), none.out());
+
+    Result hopper = run(Map.of("PATH", fakeNvidiaSmi("0, NVIDIA H200, 9.0\\n") + ":" + System.getenv("PATH")),
+        "gpu-smoke.sh", "--jar", "x.jar");
+    assertEquals(5, hopper.code(), hopper.out());
+    assertTrue(hopper.out().contains("GPU 0: NVIDIA H200, compute capability 9.0: NOT supported"), hopper.out());
+    assertTrue(hopper.out().contains("Use the CPU backend"), hopper.out());
+
+    // an Ampere GPU with the CPU job jar: the step really runs, on ND4J's CPU backend, which must be called a failure
+    Result cpuJar = run(Map.of("PATH", fakeNvidiaSmi("0, NVIDIA A100-SXM4-40GB, 8.0\\n") + ":" + System.getenv("PATH"),
+            "MISHBENCH_DRIVER_MEMORY", "2g", "MISHBENCH_DRIVER_OFFHEAP", "1g"),
+        "gpu-smoke.sh", "--jar", SubmitScriptsIT.ROOT.resolve("jobs/target/mishbench-jobs.jar").toString());
+    assertEquals(1, cpuJar.code(), cpuJar.out());
+    assertTrue(cpuJar.out().contains("compute capability 8.0: supported"), cpuJar.out());
+    assertTrue(cpuJar.out().contains("FAILED: the step ran on ND4J's CpuBackend, not on CUDA"), cpuJar.out());
   }
 
   @Test
@@ -275,7 +297,7 @@ class SubmitScriptsHelpIT {
   private Result run(Map<String, String> env, String script, String... args) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Process p = builder(env, script, args).redirectOutput(out.toFile()).start();
-    assertTrue(p.waitFor(1, TimeUnit.MINUTES), script + " timed out");
+    assertTrue(p.waitFor(3, TimeUnit.MINUTES), script + " timed out");
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }
 }

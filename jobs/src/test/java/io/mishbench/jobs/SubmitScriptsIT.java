@@ -31,7 +31,7 @@ class SubmitScriptsIT {
   static final Pattern PATH = Pattern.compile("\\$(?:root|here)/([\\w./-]+)|\\b((?:conf|jobs|spark-runtime|submit-scripts)/[\\w./-]+)");
 
   /** What the scripts write rather than read. */
-  static final Pattern OUTPUTS = Pattern.compile("mishbench-out(/|$)|BENCHMARKS\\.md|logs$");
+  static final Pattern OUTPUTS = Pattern.compile("mishbench-out(/|$)|BENCHMARKS\\.md|logs$|jobs/target/mishbench-jobs-cuda\\.jar");
 
   @TempDir Path dir;
 
