@@ -51,23 +51,8 @@ class StandaloneClusterIT {
 
   @Test
   void aBenchmarkRunsOnTwoStandaloneWorkers() throws Exception {
-    launch("synth.log", "synth", "--output", dir.resolve("raw").toString(), "--classes", "3", "--per-class", "30",
-        "--size", "20");
-    launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
-        dir.resolve("prepared").toString(), "--image-size", "20", "--shard-size", "30");
-
+    Path cfg = gridConfig("results", 1, "mish");
     String master = startCluster();
-
-    Path cfg = dir.resolve("cluster.conf");
-    Files.writeString(cfg, """
-        dataset = "%s"
-        results = "%s"
-        width = 0.25
-        resolution = 16
-        training { epochs = 1, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
-                   learning-rate = 0.005 }
-        grid { models = [resnet20], activations = [mish] }
-        """.formatted(dir.resolve("prepared"), dir.resolve("results")));
     Path events = dir.resolve("events");
     Process p = submit(master, events, cfg, "submit.log");
     try {
@@ -129,8 +114,11 @@ class StandaloneClusterIT {
     return submit.start();
   }
 
-  /** A grid of 2 cells x 3 epochs on the cluster's prepared data, results under {@code results}. */
-  private Path faultConfig(String results) throws Exception {
+  /**
+   * Generates and prepares a tiny dataset, then writes an experiment of resnet20 (width 0.25, 16 px, 2
+   * workers) x {@code activations} for {@code epochs} epochs, results under {@code results}.
+   */
+  private Path gridConfig(String results, int epochs, String activations) throws Exception {
     launch("synth.log", "synth", "--output", dir.resolve("raw").toString(), "--classes", "3", "--per-class", "30",
         "--size", "20");
     launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
@@ -141,10 +129,10 @@ class StandaloneClusterIT {
         results = "%s"
         width = 0.25
         resolution = 16
-        training { epochs = 3, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
+        training { epochs = %d, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
                    learning-rate = 0.005 }
-        grid { models = [resnet20], activations = [leakyrelu, mish] }
-        """.formatted(dir.resolve("prepared"), dir.resolve(results)));
+        grid { models = [resnet20], activations = [%s] }
+        """.formatted(dir.resolve("prepared"), dir.resolve(results), epochs, activations));
     return cfg;
   }
 
@@ -208,7 +196,7 @@ class StandaloneClusterIT {
 
   @Test
   void anExecutorKilledDuringTrainingIsRecoveredAndEveryCellCompletesOnce() throws Exception {
-    Path cfg = faultConfig("results");
+    Path cfg = gridConfig("results", 3, "leakyrelu, mish");
     String master = startCluster();
     Process p = submit(master, dir.resolve("events"), cfg, "submit-1.log");
     awaitFirstEpoch(dir.resolve("results"), p, "submit-1.log");
@@ -228,7 +216,7 @@ class StandaloneClusterIT {
 
   @Test
   void aDriverKilledDuringAGridIsResubmittedAndNoCellIsLostOrDuplicated() throws Exception {
-    Path cfg = faultConfig("results");
+    Path cfg = gridConfig("results", 3, "leakyrelu, mish");
     String master = startCluster();
     Process p = submit(master, dir.resolve("events"), cfg, "submit-1.log");
     awaitFirstEpoch(dir.resolve("results"), p, "submit-1.log");
