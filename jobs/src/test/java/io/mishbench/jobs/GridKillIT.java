@@ -47,17 +47,8 @@ class GridKillIT {
   }
 
   private Path config(String results) throws IOException {
-    Path cfg = dir.resolve(results + ".conf");
-    Files.writeString(cfg, """
-        dataset = "%s"
-        results = "%s"
-        width = 0.25
-        resolution = 16
-        training { epochs = 3, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
-                   learning-rate = 0.005 }
-        grid { models = [resnet20], activations = [leakyrelu, mish] }
-        """.formatted(dir.resolve("prepared"), dir.resolve(results)));
-    return cfg;
+    return TinyGrid.write(dir.resolve(results + ".conf"), dir.resolve("prepared"), dir.resolve(results), 3,
+        "leakyrelu, mish");
   }
 
   /** run id -> {status, epoch numbers, attempts} of every run.json under {@code results}. */

@@ -115,25 +115,16 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Generates and prepares a tiny dataset, then writes an experiment of resnet20 (width 0.25, 16 px, 2
-   * workers) x {@code activations} for {@code epochs} epochs, results under {@code results}.
+   * Generates and prepares a tiny dataset, then writes the {@link TinyGrid} experiment of
+   * {@code activations} for {@code epochs} epochs, results under {@code results}.
    */
   private Path gridConfig(String results, int epochs, String activations) throws Exception {
     launch("synth.log", "synth", "--output", dir.resolve("raw").toString(), "--classes", "3", "--per-class", "30",
         "--size", "20");
     launch("prepare.log", "prepare", "--input", dir.resolve("raw").toString(), "--output",
         dir.resolve("prepared").toString(), "--image-size", "20", "--shard-size", "30");
-    Path cfg = dir.resolve(results + ".conf");
-    Files.writeString(cfg, """
-        dataset = "%s"
-        results = "%s"
-        width = 0.25
-        resolution = 16
-        training { epochs = %d, workers = 2, batch-size-per-worker = 16, averaging-frequency = 2, optimizer = adam,
-                   learning-rate = 0.005 }
-        grid { models = [resnet20], activations = [%s] }
-        """.formatted(dir.resolve("prepared"), dir.resolve(results), epochs, activations));
-    return cfg;
+    return TinyGrid.write(dir.resolve(results + ".conf"), dir.resolve("prepared"), dir.resolve(results), epochs,
+        activations);
   }
 
   /** Waits until some run of {@code results} has finished exactly one epoch and is still RUNNING. */

@@ -115,7 +115,7 @@ public final class SparkTrainer {
       RunProgress progress) {
     Training t = cfg.training();
     Map<String, Object> settings = settings(cfg, cell, ds);
-    String runId = runId(cfg, cell, ds);
+    String runId = RunIds.of(cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings);
     Checkpoints checkpoints = new Checkpoints(store, sc.hadoopConfiguration());
     RunResult previous = previousRecord(store, checkpoints, runId);
     if (previous != null && previous.status().isFinal()) {
