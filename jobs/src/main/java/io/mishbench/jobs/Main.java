@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       BenchActivationsCommand.class,
       BenchGroupedConvCommand.class,
       BenchDataCommand.class,
+      BenchFitCommand.class,
+      BenchCostModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
