@@ -9,6 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.profiler.OpProfiler;
+import org.nd4j.linalg.profiler.ProfilerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +29,10 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).") int warmup;
   @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier (default: ${DEFAULT-VALUE}).") double width;
   @Option(names = "--depth", defaultValue = "1.0", description = "Depth multiplier (default: ${DEFAULT-VALUE}).") double depth;
+  @Option(names = "--profile-ops",
+      description = "Times every ND4J op of the timed steps (ND4J's OpProfiler; slows them down) and prints the share of"
+          + " op time per op name to standard error after the JSON line.")
+  boolean profileOps;
 
   @Override
   public Integer call() {
@@ -44,11 +50,18 @@ final class BenchTrainCommand implements Callable<Integer> {
     for (int i = 0; i < warmup; i++) {
       net.fit(data);
     }
+    if (profileOps) {
+      OpProfiler.getInstance().reset();
+      Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
+    }
     long start = System.nanoTime();
     for (int i = 0; i < steps; i++) {
       net.fit(data);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    if (profileOps) {
+      Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
+    }
     String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
     System.out.println(String.format(Locale.ROOT,
         "{\"model\":\"%s\",\"activation\":\"%s\",\"resolution\":%d,\"batch\":%d,\"steps\":%d,\"params\":%d,"
@@ -57,6 +70,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         model, spec.activation(), resolution, batch, steps, net.numParams(), batch * steps / seconds,
         1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors(),
         Nd4j.getBackend().getClass().getSimpleName(), net.score()));
+    if (profileOps) {
+      System.out.flush();
+      System.err.println("ND4J op time by op name, timed steps (OpProfiler):");
+      System.err.println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
+    }
     return 0;
   }
 }

@@ -1,0 +1,181 @@
+package io.mishbench.model;
+
+import java.nio.ByteBuffer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer of {@link FastBatchNormalization}. Training on a dense float32 NCHW array on the CPU
+ * (no helper), it computes what DL4J's batch norm computes in four passes ({@link BatchNormKernels}):
+ * <ul>
+ *   <li>forward: per-channel mean and biased variance (two passes), then
+ *       y = gamma (x - mean) / sqrt(var + eps) + beta (one pass);
+ *   <li>backward: per channel, sum(dy) and sum(dy (x - mean)) (one pass), then
+ *       dx = gamma / std (dy - mean(dy) - xhat mean(dy xhat)) (one pass); dgamma = sum(dy xhat),
+ *       dbeta = sum(dy), and DL4J's running-statistics "gradients": (global mean - batch mean)(1 - decay)
+ *       and log(var / (decay var + (1 - decay) batch var)) / (2 ln 10) for the log10 std (or the
+ *       variance's difference), which DL4J's updater subtracts.
+ * </ul>
+ * Inference, other data types and layouts, helpers (cuDNN, oneDNN) and fixed gamma/beta are DL4J's
+ * own code, unchanged.
+ */
+public class FastBatchNormalizationLayer extends BatchNormalization {
+
+  /** The statistics of the last fast forward pass, for its backward pass; null after any other. */
+  private Stats last;
+
+  /** Fast forward passes so far (tests check that the fast path ran). */
+  int fastPasses;
+
+  /** @param input the layer's input; @param dense it, or its dense copy */
+  private record Stats(INDArray input, INDArray dense, double[] mean, double[] var, double[] invStd) {}
+
+  public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  /** Whether training on {@code x} takes the fast path (else it is DL4J's batch norm). */
+  boolean fast(INDArray x) {
+    var c = layerConf();
+    return getHelper() == null && !c.isLockGammaBeta() && c.getCnn2DFormat() == CNN2DFormat.NCHW
+        && x != null && x.rank() == 4 && x.dataType() == DataType.FLOAT
+        && Nd4j.getEnvironment().isCPU() && x.length() * 4 <= Integer.MAX_VALUE;
+  }
+
+  private static boolean dense(INDArray a) {
+    return a.ordering() == 'c' && a.elementWiseStride() == 1;
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    last = null;
+    if (!training || !fast(input)) {
+      return super.activate(training, mgr);
+    }
+    assertInputSet(false);
+    int n = (int) input.size(0);
+    int c = (int) input.size(1);
+    int p = (int) (input.size(2) * input.size(3));
+    if (c != layerConf().getNOut()) {
+      throw new IllegalArgumentException(layerId() + ": input has " + c + " channels, expected " + layerConf().getNOut());
+    }
+    double[] mean = new double[c];
+    double[] var = new double[c];
+    // kept for the backward pass: DL4J's batch norm keeps its x - mean and xhat in the same workspace
+    INDArray in = dense(input) ? input : mgr.dup(ArrayType.INPUT, input, 'c');
+    ByteBuffer x = BatchNormKernels.bytes(in);
+    BatchNormKernels.stats(x, n, c, p, mean, var);
+    double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
+    double[] beta = values(getParam(BatchNormalizationParamInitializer.BETA));
+    double eps = layerConf().getEps();
+    double[] invStd = new double[c];
+    float[] a = new float[c];
+    float[] b = new float[c];
+    for (int ch = 0; ch < c; ch++) {
+      invStd[ch] = 1 / Math.sqrt(var[ch] + eps);
+      a[ch] = (float) (gamma[ch] * invStd[ch]);
+      b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
+    }
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
+    BatchNormKernels.affine(x, BatchNormKernels.bytes(out), n, c, p, a, b);
+    last = new Stats(input, in, mean, var, invStd);
+    fastPasses++;
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    Stats s = last;
+    last = null;
+    if (s == null || s.input() != input || !fast(input) || epsilon.dataType() != DataType.FLOAT) {
+      return super.backpropGradient(epsilon, mgr);
+    }
+    assertInputSet(true);
+    INDArray dy = dense(epsilon) ? epsilon : mgr.dup(ArrayType.BP_WORKING_MEM, epsilon, 'c');
+    int n = (int) input.size(0);
+    int c = (int) input.size(1);
+    int p = (int) (input.size(2) * input.size(3));
+    double count = (double) n * p;
+    ByteBuffer x = BatchNormKernels.bytes(s.dense());
+    ByteBuffer g = BatchNormKernels.bytes(dy);
+    double[] sumDy = new double[c];
+    double[] sumDyXmu = new double[c];
+    BatchNormKernels.gradientSums(g, x, n, c, p, s.mean(), sumDy, sumDyXmu);
+    double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
+    double[] dGamma = new double[c];
+    float[] a = new float[c];
+    float[] b = new float[c];
+    float[] d = new float[c];
+    for (int ch = 0; ch < c; ch++) {
+      double is = s.invStd()[ch];
+      dGamma[ch] = sumDyXmu[ch] * is;
+      double ac = gamma[ch] * is;
+      double bc = -gamma[ch] * is * is * is * sumDyXmu[ch] / count;
+      a[ch] = (float) ac;
+      b[ch] = (float) bc;
+      d[ch] = (float) (-ac * sumDy[ch] / count - bc * s.mean()[ch]);
+    }
+    INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+    BatchNormKernels.inputGradient(g, x, BatchNormKernels.bytes(epsNext), n, c, p, a, b, d);
+
+    Gradient gradient = new DefaultGradient();
+    INDArray dGammaView = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
+    INDArray dBetaView = gradientViews.get(BatchNormalizationParamInitializer.BETA);
+    assign(dGammaView, dGamma);
+    assign(dBetaView, sumDy);
+    gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+    gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+
+    // DL4J's running statistics: global[t+1] = global[t] - "gradient", with the plain SGD-like step its updater takes
+    double decay = layerConf().getDecay();
+    double[] globalMean = values(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+    double[] dMean = new double[c];
+    for (int ch = 0; ch < c; ch++) {
+      dMean[ch] = (globalMean[ch] - s.mean()[ch]) * (1 - decay);
+    }
+    INDArray dGlobalMeanView = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+    assign(dGlobalMeanView, dMean);
+    gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dGlobalMeanView);
+    if (layerConf().isUseLogStd()) {
+      double[] log10Std = values(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
+      double[] dLog = new double[c];
+      for (int ch = 0; ch < c; ch++) {
+        double std = Math.pow(10, log10Std[ch]);
+        double vari = std * std;
+        double next = vari * decay + s.var()[ch] * (1 - decay);
+        dLog[ch] = Math.log(vari / next) * ONE_ON_2LOGE_10;
+      }
+      INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+      assign(view, dLog);
+      gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, view);
+    } else {
+      double[] globalVar = values(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
+      double[] dVar = new double[c];
+      for (int ch = 0; ch < c; ch++) {
+        dVar[ch] = (globalVar[ch] - s.var()[ch]) * (1 - decay);
+      }
+      INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
+      assign(view, dVar);
+      gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, view);
+    }
+    return new Pair<>(gradient, epsNext);
+  }
+
+  private static double[] values(INDArray a) {
+    return a.dup().castTo(DataType.DOUBLE).data().asDouble();
+  }
+
+  private static void assign(INDArray view, double[] values) {
+    view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+  }
+}

@@ -1,0 +1,189 @@
+package io.mishbench.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The layer of {@link GemmConvolution}: a 2-D convolution (NCHW, any kernel, stride and padding, no
+ * dilation) computed as contiguous im2col, shaped [N, C, kH, kW, oH, oW], followed by one matrix
+ * product per image, out[n] (O x P) = W (O x C kH kW) . col[n] (C kH kW x P), P = oH oW; a 1x1
+ * convolution without padding needs no im2col at all (stride 1: the input itself, stride s: every
+ * s-th pixel). The backward pass is the same products transposed: dW = sum over n of
+ * delta[n] . col[n]^T, dcol[n] = W^T . delta[n], then col2im (a 1x1 one scatters into the
+ * input's pixels directly).
+ *
+ * <p>DL4J's own implementation writes im2col into a permuted view, [N, oH, oW, C, kH, kW] seen as
+ * [N, C, kH, kW, oH, oW], so that one product covers the minibatch; libnd4j's im2col is slow on
+ * such strides, and it goes through im2col for 1x1 convolutions too. With a helper (cuDNN on
+ * CUDA, oneDNN on the -onednn CPU builds), with dilation, 'Same' mode or NHWC data, this layer is
+ * exactly DL4J's.
+ */
+public class GemmConvolutionLayer extends ConvolutionLayer {
+
+  public GemmConvolutionLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
+    super(conf, dataType);
+  }
+
+  /** Whether this layer's configuration and backend take the GEMM path (else it is DL4J's ConvolutionLayer). */
+  boolean computesWithGemm() {
+    var c = layerConf();
+    return helper == null
+        && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        && c.getConvolutionMode() != ConvolutionMode.Same
+        && c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
+  }
+
+  private boolean fastPath() {
+    return computesWithGemm() && input != null && input.rank() == 4;
+  }
+
+  /** Shapes of one call, from the input and the configuration. */
+  private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw,
+      int oh, int ow) {
+    long k() {
+      return (long) c * kh * kw;
+    }
+
+    long p() {
+      return (long) oh * ow;
+    }
+
+    boolean pointwise() {
+      return kh == 1 && kw == 1 && ph == 0 && pw == 0;
+    }
+  }
+
+  private Geometry geometry(INDArray weights) {
+    var conf = layerConf();
+    int[] kernel = conf.getKernelSize();
+    int[] stride = conf.getStride();
+    int[] pad = conf.getPadding();
+    int[] out = ConvolutionUtils.getOutputSize(input, kernel, stride, pad, conf.getConvolutionMode(), conf.getDilation());
+    if (input.size(1) != weights.size(1)) {
+      throw new IllegalArgumentException(layerId() + ": input has " + input.size(1) + " channels, the layer expects "
+          + weights.size(1));
+    }
+    return new Geometry((int) input.size(0), (int) input.size(1), (int) input.size(2), (int) input.size(3),
+        (int) weights.size(0), kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], out[0], out[1]);
+  }
+
+  /**
+   * The columns the products read, [N, C kH kW, P] in 'c' order: the input itself (1x1, stride 1), its
+   * every s-th pixel (1x1, stride s) or im2col of it.
+   */
+  private INDArray columns(Geometry g, LayerWorkspaceMgr mgr, ArrayType working) {
+    if (g.pointwise()) {
+      INDArray x = g.sh == 1 && g.sw == 1 ? input
+          : input.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, g.sh, g.h),
+              NDArrayIndex.interval(0, g.sw, g.w));
+      if (!x.isView() && x.ordering() == 'c') {
+        return x.reshape('c', g.n, g.k(), g.p());
+      }
+      return mgr.dup(working, x, 'c').reshape('c', g.n, g.k(), g.p());
+    }
+    INDArray col = mgr.createUninitialized(working, input.dataType(), new long[] {g.n, g.c, g.kh, g.kw, g.oh, g.ow}, 'c');
+    Convolution.im2col(input, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, 1, 1, false, col);
+    return col.reshape('c', g.n, g.k(), g.p());
+  }
+
+  private static INDArray contiguous(INDArray a) {
+    return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+  }
+
+  @Override
+  protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
+    if (!fastPath()) {
+      return super.preOutput(training, forBackprop, mgr);
+    }
+    assertInputSet(false);
+    INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
+    Geometry g = geometry(weights);
+    INDArray w2d = contiguous(weights).reshape('c', g.o, g.k());
+    INDArray cols = columns(g, mgr, ArrayType.FF_WORKING_MEM);
+    INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(), new long[] {g.n, g.o, g.oh, g.ow}, 'c');
+    INDArray z3d = z.reshape('c', g.n, g.o, g.p());
+    for (int i = 0; i < g.n; i++) {
+      Nd4j.gemm(w2d, cols.get(NDArrayIndex.point(i)), z3d.get(NDArrayIndex.point(i)), false, false, 1.0, 0.0);
+    }
+    if (layerConf().hasBias()) {
+      INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr);
+      Nd4j.getExecutioner().exec(new BroadcastAddOp(z, bias.reshape(g.o), z, 1));
+    }
+    return new Pair<>(z, null);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    if (!fastPath()) {
+      return super.backpropGradient(epsilon, mgr);
+    }
+    assertInputSet(true);
+    INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, mgr);
+    Geometry g = geometry(weights);
+    IActivation afn = layerConf().getActivationFn();
+    INDArray delta = afn instanceof ActivationIdentity ? epsilon
+        : afn.backprop(preOutput(true, true, mgr).getFirst(), epsilon).getFirst();
+    INDArray delta3d = contiguous(delta).reshape('c', g.n, g.o, g.p());
+    INDArray w2d = contiguous(weights).reshape('c', g.o, g.k());
+    INDArray cols = columns(g, mgr, ArrayType.BP_WORKING_MEM);
+
+    INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+    INDArray dw2d = weightGrad.reshape('c', g.o, g.k());
+    for (int i = 0; i < g.n; i++) {
+      Nd4j.gemm(delta3d.get(NDArrayIndex.point(i)), cols.get(NDArrayIndex.point(i)), dw2d, false, true, 1.0,
+          i == 0 ? 0.0 : 1.0);
+    }
+    if (dw2d.isView() && dw2d.data() != weightGrad.data()) {
+      weightGrad.assign(dw2d.reshape(weightGrad.shape()));
+    }
+
+    INDArray epsNext;
+    if (g.pointwise() && g.sh == 1 && g.sw == 1) {
+      epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), new long[] {g.n, g.c, g.h, g.w}, 'c');
+      INDArray e3d = epsNext.reshape('c', g.n, g.c, g.p());
+      for (int i = 0; i < g.n; i++) {
+        Nd4j.gemm(w2d, delta3d.get(NDArrayIndex.point(i)), e3d.get(NDArrayIndex.point(i)), true, false, 1.0, 0.0);
+      }
+    } else {
+      INDArray dcols = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, input.dataType(), new long[] {g.n, g.k(), g.p()}, 'c');
+      for (int i = 0; i < g.n; i++) {
+        Nd4j.gemm(w2d, delta3d.get(NDArrayIndex.point(i)), dcols.get(NDArrayIndex.point(i)), true, false, 1.0, 0.0);
+      }
+      if (g.pointwise()) { // 1x1, stride s: the gradient reaches every s-th pixel only
+        epsNext = mgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), new long[] {g.n, g.c, g.h, g.w}, 'c');
+        epsNext.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, g.sh, g.h),
+            NDArrayIndex.interval(0, g.sw, g.w)).assign(dcols.reshape('c', g.n, g.c, g.oh, g.ow));
+      } else {
+        epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), new long[] {g.n, g.c, g.h, g.w}, 'c');
+        Convolution.col2im(dcols.reshape('c', g.n, g.c, g.kh, g.kw, g.oh, g.ow), epsNext, g.sh, g.sw, g.ph, g.pw, g.h, g.w,
+            1, 1);
+      }
+    }
+
+    Gradient gradient = new DefaultGradient();
+    if (layerConf().hasBias()) {
+      INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+      delta3d.sum(biasGrad.reshape(g.o), 0, 2);
+      gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+    }
+    gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+    weightNoiseParams.clear();
+    return new Pair<>(gradient, epsNext);
+  }
+}
