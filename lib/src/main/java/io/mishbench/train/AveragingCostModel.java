@@ -14,8 +14,11 @@ package io.mishbench.train;
  *   compute   = F x batch / r                    (r: one executor's training images/s)
  *   broadcast = S / B                            (pipelined torrent: the driver's link sends S once)
  *   aggregate = (ceil(N / k) + k) x S / B        (k reducers, each receiving N / k results, then the driver k)
- *   codec     = 3 x S / c                        (serialise on the driver, deserialise on executors, and back;
- *                                                 c: the codec's bytes/s, measured in this process)
+ *   codec     = passes x S / c                   (c: the codec's bytes/s, measured in this process; the passes
+ *                                                 on the critical path: the driver serialises the broadcast, an
+ *                                                 executor deserialises it and serialises its result, a reducer
+ *                                                 deserialises its ceil(N / k) results and serialises their sum,
+ *                                                 the driver deserialises k; without reducers, N)
  *   fixed     = j                                (job and task scheduling, network rebuild: measured locally)
  *   efficiency = compute / (compute + broadcast + aggregate + codec + fixed)
  * </pre>
@@ -78,7 +81,17 @@ public record AveragingCostModel(long parameters, long updaterState, double imag
     double aggregate = executors == 1 ? 0 : (k == executors ? executors : perReducer + k) * s / linkBytes;
     double broadcast = executors == 1 ? 0 : s / linkBytes;
     return new Round(frequency * (double) batchPerWorker / imagesPerSecond, broadcast, aggregate,
-        3 * s / codecBytesPerSecond, fixedSeconds);
+        codecPasses(executors) * s / codecBytesPerSecond, fixedSeconds);
+  }
+
+  /** Serialisations and deserialisations of one parameter set on a round's critical path. */
+  public static int codecPasses(int executors) {
+    if (executors == 1) {
+      return 0; // no Spark traffic: DL4J fits in place
+    }
+    int k = reducers(executors);
+    int atReducer = k == executors ? 0 : (executors + k - 1) / k + 1;
+    return 3 + atReducer + k;
   }
 
   /**

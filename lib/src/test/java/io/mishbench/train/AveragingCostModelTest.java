@@ -29,7 +29,9 @@ class AveragingCostModelTest {
     assertEquals(5 * 32 / 250.0, r.compute(), 1e-12);
     assertEquals(s / link, r.broadcast(), 1e-12);
     assertEquals((7 + 5) * s / link, r.aggregate(), 1e-12); // 5 reducers receive ceil(32 / 5) = 7, the driver 5
-    assertEquals(3 * s / 1e9, r.codec(), 1e-12);
+    // driver serialises, executor deserialises + serialises, reducer deserialises 7 + serialises 1, driver deserialises 5
+    assertEquals(3 + 8 + 5, AveragingCostModel.codecPasses(32));
+    assertEquals(16 * s / 1e9, r.codec(), 1e-12);
     assertEquals(r.compute() / (r.compute() + r.broadcast() + r.aggregate() + r.codec() + 0.2), r.efficiency(), 1e-12);
   }
 
@@ -39,7 +41,8 @@ class AveragingCostModelTest {
     assertTrue(m.round(32, 20, 25).efficiency() > m.round(32, 5, 25).efficiency());
     assertTrue(m.round(32, 5, 100).efficiency() > m.round(32, 5, 10).efficiency());
     AveragingCostModel.Round alone = m.round(1, 5, 10);
-    assertEquals(0, alone.broadcast() + alone.aggregate());
+    assertEquals(0, alone.broadcast() + alone.aggregate() + alone.codec());
+    assertEquals(3 + 4, AveragingCostModel.codecPasses(4)); // no reducers: the driver deserialises all 4
   }
 
   @Test
