@@ -143,6 +143,49 @@ for m in resnet50 cspresnext50; do
   done
 done
 
+# --- 1b. what each change bought -------------------------------------------------------------------------
+lever() { # lever LABEL JAVA-OPTIONS... -- BENCH-TRAIN-OPTIONS...: one bench-train JSON line (empty when it failed)
+  local label="$1"; shift
+  local jopts=() cp="$jobs_cp"
+  while [ "$1" != -- ]; do jopts+=("$1"); shift; done; shift
+  for o in "${jopts[@]}"; do
+    case "$o" in -Dorg.bytedeco.javacpp.platform.extension=-onednn*) cp="$cp:$m2/nd4j-native-$version-linux-x86_64${o#*=}.jar" ;; esac
+  done
+  echo "bench: lever '$label'" >&2
+  java $opens $memcap "${jopts[@]}" -cp "$cp" io.mishbench.jobs.Main bench-train --resolution 224 --classes 1000 \
+    --warmup "$big_warmup" --steps "$big_steps" "$@" 2>/dev/null | grep '^{' | tail -1 || true
+}
+onednn=-onednn-avx512
+[ "$avx512" = none ] && onednn=-onednn
+[ -f "$m2/nd4j-native-$version-linux-x86_64$onednn.jar" ] ||
+  mvn -B -q dependency:get -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64$onednn" -Dtransitive=false || true
+{
+  echo
+  echo "## What each change bought (resnet50, mish, 224x224)"
+  echo
+  echo "The same \`bench-train\` as above, with mishbench's faster layers switched off one at a time"
+  echo "(\`-Dmishbench.convolution.dl4j=true\`, \`-Dmishbench.batchnorm.dl4j=true\`: DL4J's own ConvolutionLayer and"
+  echo "BatchNormalization code), with ND4J's oneDNN build (whose helpers then compute convolution and batch norm: the"
+  echo "mishbench layers step aside for any helper), and with a larger minibatch. Ratio: over DL4J's own layers."
+  echo
+  echo "| variant | batch | images/s | step ms | ratio |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+} >> "$out"
+base_ips=""
+while IFS='|' read -r label jopt batch; do
+  read -ra jo <<<"$jopt"
+  json="$(lever "$label" "${jo[@]}" -- --model resnet50 --activation mish --batch "$batch")"
+  ips="$([ -n "$json" ] && field images_per_sec "$json" || echo failed)"
+  [ -z "$base_ips" ] && base_ips="$ips"
+  echo "| $label | $batch | $ips | $([ -n "$json" ] && field step_ms "$json") | $(ratio "$ips" "$base_ips") |" >> "$out"
+done <<EOF2
+DL4J's convolution and batch norm (before)|-Dmishbench.convolution.dl4j=true -Dmishbench.batchnorm.dl4j=true|16
+GEMM convolution, DL4J's batch norm|-Dmishbench.batchnorm.dl4j=true|16
+GEMM convolution and fused batch norm (now)|-Dmishbench.none=true|16
+ND4J $onednn build (oneDNN helpers)|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
+GEMM convolution and fused batch norm, batch 32|-Dmishbench.none=true|32
+EOF2
+
 # --- 2. where the time goes ---------------------------------------------------------------------------
 echo "bench: profile of resnet50 (JFR, OpProfiler)" >&2
 rm -f "$work/resnet50.jfr"

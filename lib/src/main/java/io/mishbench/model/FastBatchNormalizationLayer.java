@@ -44,10 +44,18 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
     super(conf, dataType);
   }
 
+  /**
+   * Set this system property to {@code true} to compute with DL4J's own implementation (for
+   * before/after measurements: bench.sh).
+   */
+  public static final String DL4J_PROPERTY = "mishbench.batchnorm.dl4j";
+
+  private static final boolean DL4J = Boolean.getBoolean(DL4J_PROPERTY);
+
   /** Whether training on {@code x} takes the fast path (else it is DL4J's batch norm). */
   boolean fast(INDArray x) {
     var c = layerConf();
-    return getHelper() == null && !c.isLockGammaBeta() && c.getCnn2DFormat() == CNN2DFormat.NCHW
+    return !DL4J && getHelper() == null && !c.isLockGammaBeta() && c.getCnn2DFormat() == CNN2DFormat.NCHW
         && x != null && x.rank() == 4 && x.dataType() == DataType.FLOAT
         && Nd4j.getEnvironment().isCPU() && x.length() * 4 <= Integer.MAX_VALUE;
   }

@@ -40,10 +40,18 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
     super(conf, dataType);
   }
 
+  /**
+   * Set this system property to {@code true} to compute with DL4J's own implementation (for
+   * before/after measurements: bench.sh).
+   */
+  public static final String DL4J_PROPERTY = "mishbench.convolution.dl4j";
+
+  private static final boolean DL4J = Boolean.getBoolean(DL4J_PROPERTY);
+
   /** Whether this layer's configuration and backend take the GEMM path (else it is DL4J's ConvolutionLayer). */
   boolean computesWithGemm() {
     var c = layerConf();
-    return helper == null
+    return !DL4J && helper == null
         && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
         && c.getConvolutionMode() != ConvolutionMode.Same
         && c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
