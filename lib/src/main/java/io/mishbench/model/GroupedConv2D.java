@@ -153,9 +153,10 @@ public final class GroupedConv2D extends FeedForwardLayer {
   }
 
   /**
-   * Parameters and updater state; working memory per example: the im2col matrix in the forward pass,
-   * and in training also the output gradient regrouped by channel (the input-gradient columns reuse
-   * the im2col matrix). Nothing is cached between forward and backward.
+   * Parameters and updater state; working memory per example: the im2col matrix and a copy of the
+   * weights in the forward pass, and in training also a second copy of the weights (each example's
+   * weight gradient) and, when it is not contiguous, the output gradient (the input-gradient columns
+   * reuse the im2col matrix). Nothing is cached between forward and backward.
    */
   @Override
   public LayerMemoryReport getMemoryReport(InputType inputType) {
@@ -166,7 +167,7 @@ public final class GroupedConv2D extends FeedForwardLayer {
     long columns = nIn * kernel * kernel * positions;
     return new LayerMemoryReport.Builder(getLayerName(), GroupedConv2D.class, inputType, out)
         .standardMemory(params, updaterState)
-        .workingMemory(0, columns, 0, columns + nOut * positions)
+        .workingMemory(0, columns + params, 0, columns + 2 * params + nOut * positions)
         .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
         .build();
   }

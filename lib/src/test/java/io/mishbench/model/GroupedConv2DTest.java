@@ -147,6 +147,10 @@ class GroupedConv2DTest {
     assertEquals(json, read.toJson());
     GroupedConv2D layer = (GroupedConv2D) ((LayerVertex) read.getVertices().get("gconv")).getLayerConf().getLayer();
     assertEquals("GroupedConv2D(gconv: 8 -> 12, kernel 3, stride 2, groups 4)", layer.toString());
+    // memory report: 8 * 12 / 4 * 9 weights; per example 8 * 9 * 4 * 4 columns and a copy of the weights
+    org.deeplearning4j.nn.conf.memory.LayerMemoryReport memory = layer.getMemoryReport(InputType.convolutional(7, 7, 8));
+    assertEquals(216, memory.getParameterSize());
+    assertEquals(8 * 9 * 16 + 216, memory.getWorkingMemoryVariableInference());
 
     Nd4j.getRandom().setSeed(4);
     INDArray in = Nd4j.rand(DataType.DOUBLE, 2, 8, 7, 7);
