@@ -207,7 +207,8 @@ fi
 # --- input pipeline ---------------------------------------------------------------------------------
 echo "bench: input pipeline (bench-data)" >&2
 if [ -z "${cspresnext50_ips:-}" ]; then # --quick skipped the full-size section: one short measurement
-  # batch 2: at batch 8 the channel-sliced grouped convolutions need over 20 GB (killed on a 24 GB machine)
+  # batch 2: at batch 8 the former channel-sliced grouped convolutions needed over 20 GB (killed on a 24 GB
+  # machine); with GroupedConv2D batch 4 peaked at 4.1 GB resident (3g heap), batch 8 not yet re-measured
   echo "bench: cspresnext50 at 224, batch 2 (1 warm-up, 2 timed steps)" >&2
   json="$(java $opens $memcap -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model cspresnext50 --resolution 224 \
     --channels 3 --classes 1000 --batch 2 --warmup 1 --steps 2 --activation mish 2>/dev/null | grep '^{' | tail -1)" || true
