@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench-grouped-conv", mixinStandardHelpOptions = true,
     description = "Times a training step of one grouped 3x3 convolution in each implementation (channel slices,"
-        + " SameDiff im2col, and the ungrouped convolution for scale); one JSON object per implementation.")
+        + " SameDiff im2col, the native GroupedConv2D layer the zoo uses, and the ungrouped convolution for scale);"
+        + " one JSON object per implementation.")
 final class BenchGroupedConvCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

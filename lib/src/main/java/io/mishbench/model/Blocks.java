@@ -56,16 +56,25 @@ final class Blocks {
     return name + "_act";
   }
 
-  /** The grouped convolution of {@link #groupedConvBnAct} alone; returns {@code name + "_conv"} or {@code name}. */
+  /**
+   * The grouped convolution of {@link #groupedConvBnAct} alone, as one layer named {@code name}: DL4J's
+   * ConvolutionLayer for one group, else {@link GroupedConv2D}.
+   */
   String groupedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
-    if (groups < 1 || inChannels % groups != 0 || nOut % groups != 0) {
-      throw new IllegalArgumentException(name + ": " + inChannels + " input and " + nOut
-          + " output channels do not split into " + groups + " groups");
-    }
-    if (groups == 1) {
-      graph.addLayer(name, conv(nOut, kernel, stride), input);
-      return name;
-    }
+    checkGroups(name, inChannels, nOut, groups);
+    graph.addLayer(name, groups == 1 ? conv(nOut, kernel, stride) : new GroupedConv2D(inChannels, nOut, kernel, stride, groups),
+        input);
+    return name;
+  }
+
+  /**
+   * The same grouped convolution built from DL4J's own layers, for comparison (tests, benchmark):
+   * {@code groups} channel slices ({@link ChannelSlice}), one ConvolutionLayer each (parameters
+   * {@code name_g<i>_W}), concatenated into vertex {@code name}. Exact, but much slower and larger
+   * in memory than {@link GroupedConv2D}.
+   */
+  String channelSlicedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
+    checkGroups(name, inChannels, nOut, groups);
     int in = inChannels / groups;
     String[] parts = new String[groups];
     for (int g = 0; g < groups; g++) {
@@ -76,6 +85,13 @@ final class Blocks {
     }
     graph.addVertex(name, new MergeVertex(), parts);
     return name;
+  }
+
+  private static void checkGroups(String name, int inChannels, int nOut, int groups) {
+    if (groups < 1 || inChannels % groups != 0 || nOut % groups != 0) {
+      throw new IllegalArgumentException(name + ": " + inChannels + " input and " + nOut
+          + " output channels do not split into " + groups + " groups");
+    }
   }
 
   /** Max pooling (same padding). */

@@ -19,9 +19,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Times one training step (forward + backward + update) of a single grouped 3x3 convolution in
- * each implementation: channel slices ({@link Blocks#groupedConv}, what the zoo uses), the SameDiff
- * im2col layer ({@link GroupedConvolution}), and, for scale, the ungrouped convolution of the same
- * width (groups times the multiply-accumulates).
+ * each implementation: channel slices ({@link Blocks#channelSlicedConv}, DL4J's own layers), the
+ * SameDiff im2col layer ({@link GroupedConvolution}), the native layer the zoo uses
+ * ({@link GroupedConv2D}), and, for scale, the ungrouped convolution of the same width (groups times
+ * the multiply-accumulates).
  */
 public final class GroupedConvBenchmark {
 
@@ -39,7 +40,7 @@ public final class GroupedConvBenchmark {
     DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, batch, channels, size, size),
         Nd4j.eye(10).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % 10).toArray()).castTo(DataType.FLOAT));
     List<Result> results = new ArrayList<>();
-    for (String impl : List.of("channel-slices", "samediff-im2col", "ungrouped")) {
+    for (String impl : List.of("channel-slices", "samediff-im2col", "native-im2col", "ungrouped")) {
       ComputationGraph net = net(impl, channels, groups, size);
       for (int i = 0; i < 2; i++) {
         net.fit(data);
@@ -60,8 +61,9 @@ public final class GroupedConvBenchmark {
         .addInputs("in").setInputTypes(InputType.convolutional(size, size, channels));
     Blocks blocks = new Blocks(g, ActivationRegistry.parse("relu"));
     switch (impl) {
-      case "channel-slices" -> blocks.groupedConv("gconv", "in", channels, channels, 3, 1, groups);
+      case "channel-slices" -> blocks.channelSlicedConv("gconv", "in", channels, channels, 3, 1, groups);
       case "samediff-im2col" -> g.addLayer("gconv", new GroupedConvolution(channels, channels, 3, 1, groups), "in");
+      case "native-im2col" -> blocks.groupedConv("gconv", "in", channels, channels, 3, 1, groups);
       default -> blocks.groupedConv("gconv", "in", channels, channels, 3, 1, 1);
     }
     g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "gconv")

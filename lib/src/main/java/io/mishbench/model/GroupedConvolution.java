@@ -20,13 +20,11 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  * [groups, Og, Cg x kH x kW] and output channel g x Og + o reads only input channels g x Cg ..
  * (g + 1) x Cg - 1, exactly PyTorch's and Darknet's {@code groups}.
  *
- * <p>Not used for training: its forward pass equals a direct per-group convolution (tested), but
- * the weight gradient SameDiff derives for it inside DL4J 1.0.0-M2.1 disagrees with finite
- * differences by a factor that changes with the group count and the batch size; written with one
- * 2-D product per group instead, its backward pass fails inside libnd4j (strided_slice_bp: "end
- * index should be <= corresponding dimension"). {@link Blocks#groupedConv} (channel
- * slices, gradient-checked) is what the zoo uses; this class stays for the speed comparison in
- * BENCHMARKS.md until that is understood.
+ * <p>Not used for training; kept only as a row of {@link GroupedConvBenchmark}. Its forward pass
+ * equals a direct per-group convolution (tested), but the weight gradient SameDiff derives for it
+ * inside DL4J 1.0.0-M2.1 disagrees with finite differences by a factor that changes with the group
+ * count and the batch size. The zoo uses {@link GroupedConv2D}, the same im2col scheme as a native
+ * DL4J layer with a hand-written, gradient-checked backward pass.
  */
 public final class GroupedConvolution extends SameDiffLayer {
 

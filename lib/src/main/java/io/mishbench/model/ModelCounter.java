@@ -56,6 +56,9 @@ public final class ModelCounter {
 
   /** Weights of one layer: kernel volume times input and output channels, or nIn x nOut. */
   static long weights(Layer layer) {
+    if (layer instanceof GroupedConv2D g) {
+      return g.weightCount();
+    }
     if (layer instanceof GroupedConvolution g) {
       return g.weightCount();
     }
@@ -76,7 +79,7 @@ public final class ModelCounter {
 
   /** Output positions each weight is applied at: height x width of a convolution's output, else 1. */
   private static long positions(Layer layer, InputType out) {
-    if ((layer instanceof ConvolutionLayer || layer instanceof GroupedConvolution)
+    if ((layer instanceof ConvolutionLayer || layer instanceof GroupedConv2D || layer instanceof GroupedConvolution)
         && out instanceof InputType.InputTypeConvolutional c) {
       return c.getHeight() * c.getWidth();
     }

@@ -52,7 +52,7 @@ class GroupedConvolutionTest {
     if (sameDiff) {
       g.addLayer("gconv", new GroupedConvolution(nIn, nOut, kernel, stride, groups), "in");
     } else {
-      new Blocks(g, ActivationRegistry.parse("relu")).groupedConv("gconv", "in", nIn, nOut, kernel, stride, groups);
+      new Blocks(g, ActivationRegistry.parse("relu")).channelSlicedConv("gconv", "in", nIn, nOut, kernel, stride, groups);
     }
     g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "gconv")
         .addLayer("out", new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(new ActivationSoftmax()).build(), "pool")

@@ -74,4 +74,34 @@ class SparkTrainingEndToEndTest {
     assertEquals(List.of(r.runId()), store.list().stream().map(RunResult::runId).toList());
     assertEquals(RunResult.Status.COMPLETE, store.read(r.runId()).orElseThrow().status());
   }
+
+  /**
+   * A model with grouped convolutions ({@code GroupedConv2D}, a layer of this project's own) goes
+   * through the same path: its configuration and parameters travel to the executors and back, and
+   * it trains and evaluates there.
+   */
+  @Test
+  void trainsAGroupedConvolutionModel() throws Exception {
+    Path raw = dir.resolve("raw-grouped");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 30, 32, 11));
+    DatasetPreparer.prepare(sc, new DatasetPreparer.Options(raw.toUri(), dir.resolve("prepared-grouped").toUri(), 32, 3,
+        200, false, false, 1));
+    ExperimentConfig cfg =
+        ConfigLoader.fromConfig(
+            com.typesafe.config.ConfigFactory.parseString(
+                "dataset = \"" + dir.resolve("prepared-grouped") + "\"\n"
+                    + "results = \"" + dir.resolve("results-grouped") + "\"\n"
+                    + "model = cspresnext50\nwidth = 0.125\nresolution = 32\nactivation = mish\n"
+                    + "training { epochs = 1, workers = 2, batch-size-per-worker = 8, averaging-frequency = 2,"
+                    + " optimizer = adam, learning-rate = 0.001 }"),
+            "test");
+    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), sc.hadoopConfiguration());
+    ResultsStore store = new ResultsStore(cfg.results(), sc.hadoopConfiguration());
+    RunResult r = SparkTrainer.run(sc, cfg, cfg.cell(), ds, store);
+
+    assertEquals(RunResult.Status.COMPLETE, r.status());
+    assertEquals(1, r.epochs().size());
+    assertTrue(r.epochs().get(0).averagingRounds() >= 1, "averaging rounds: " + r.epochs().get(0).averagingRounds());
+    assertTrue(r.top1() >= 0 && r.top1() <= 1, "top-1 " + r.top1());
+  }
 }
