@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       BenchActivationsCommand.class,
       BenchGroupedConvCommand.class,
       BenchDataCommand.class,
+      LandscapeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
