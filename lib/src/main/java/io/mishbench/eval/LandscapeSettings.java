@@ -66,7 +66,7 @@ public record LandscapeSettings(
   }
 
   /**
-   * @param model zoo model name
+   * @param model {@link LandscapeTraining#CNN} or a zoo model name
    * @param width channel multiplier, (0, 16]
    * @param depth block multiplier, (0, 16]
    * @param examples training images (the first of Fashion-MNIST's training set), 1..60000
@@ -151,8 +151,12 @@ public record LandscapeSettings(
 
     String t = l + "train.";
     String model = r.get(t + "model", k -> {
-      ModelZoo.requireKnown(c.getString(k));
-      return c.getString(k);
+      String m = c.getString(k);
+      if (!m.equals(LandscapeTraining.CNN) && !ModelZoo.NAMES.contains(m)) {
+        throw new IllegalArgumentException("unknown model '" + m + "'; known: " + LandscapeTraining.CNN + ", "
+            + String.join(", ", ModelZoo.NAMES));
+      }
+      return m;
     });
     Double width = r.get(t + "width", k -> r.range(c.getDouble(k), 0, false, 16, false));
     Double depth = r.get(t + "depth", k -> r.range(c.getDouble(k), 0, false, 16, false));

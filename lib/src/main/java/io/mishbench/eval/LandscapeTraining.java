@@ -17,7 +17,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +39,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * The networks a loss landscape looks around when the config names no checkpoint and no run: one zoo
- * model per activation, trained in this JVM (no Spark, no augmentation) on the first
+ * model (or the small {@link #CNN}) per activation, trained in this JVM (no Spark, no augmentation) on the first
  * {@code train.examples} Fashion-MNIST training images, then recorded as a COMPLETE run in the results
  * store (run.json with settings, provenance and per-epoch metrics; model.zip beside it, written first).
  * The run id hashes every setting, so a rerun finds the run and reuses it without training.
@@ -39,6 +51,12 @@ public final class LandscapeTraining {
 
   /** Model file of a run, as SparkTrainer writes it. */
   public static final String MODEL_FILE = "model.zip";
+
+  /**
+   * The model name of a small CNN for quick runs: conv 3x3/2 (8 x width channels) - batch norm -
+   * activation - conv 3x3/2 (16 x width) - batch norm - activation - dense 32 - activation - softmax.
+   */
+  public static final String CNN = "cnn";
 
   /** Input side of Fashion-MNIST. */
   public static final int RESOLUTION = 28;
@@ -110,10 +128,7 @@ public final class LandscapeTraining {
     String started = Instant.now().toString();
     store.write(new RunResult(id, RunResult.Status.RUNNING, t.model(), activation, AUGMENTATION, s.seed(), settings,
         provenance, List.of(), null, null, null, started, null, null, null, null, null, null, null, null, 1));
-    ModelSpec spec = new ModelSpec(t.model(), activation, LandscapeData.CLASSES, RESOLUTION, 1, t.width(), t.depth());
-    ComputationGraph net = new ComputationGraph(
-        ModelZoo.build(spec, s.seed(), new Nesterovs(t.learningRate(), t.momentum()), t.weightDecay()));
-    net.init();
+    org.deeplearning4j.nn.api.Model net = network(t, activation, s.seed());
     LandscapeNetwork ln = new LandscapeNetwork(net);
     long[] shape = ln.inputShape(RESOLUTION);
     DataSet train = LandscapeData.read(s.loss().data(), LandscapeData.Split.TRAIN, t.examples(), shape);
@@ -131,7 +146,7 @@ public final class LandscapeTraining {
       int n = train.numExamples();
       for (int start = 0; start < n; start += t.batchSize()) {
         int end = Math.min(n, start + t.batchSize());
-        net.fit(new DataSet(train.getFeatures().get(NDArrayIndex.interval(start, end)).dup(),
+        fit(net, new DataSet(train.getFeatures().get(NDArrayIndex.interval(start, end)).dup(),
             train.getLabels().get(NDArrayIndex.interval(start, end)).dup()));
       }
       double fitSeconds = (System.nanoTime() - t0) / 1e9;
@@ -143,6 +158,9 @@ public final class LandscapeTraining {
       images += n;
       trainSeconds += fitSeconds;
       if (!Double.isFinite(last[0]) || !Double.isFinite(net.score())) {
+        store.write(new RunResult(id, RunResult.Status.DIVERGED, t.model(), activation, AUGMENTATION, s.seed(), settings,
+            provenance, epochs, null, null, null, started, Instant.now().toString(), null, wall, null, null, null, null,
+            new RunResult.Divergence(epoch, 0, String.valueOf(last[0])), 1));
         throw new IllegalStateException("training " + id + " diverged in epoch " + epoch + " (validation loss "
             + last[0] + ", training loss " + net.score() + "); lower loss-landscape.train.learning-rate");
       }
@@ -163,6 +181,47 @@ public final class LandscapeTraining {
         null, null, null, null, 1);
     store.write(done);
     return done;
+  }
+
+  /** The untrained network of {@code t.model()}: {@link #CNN} or a zoo model, for 28 x 28 grey input. */
+  static org.deeplearning4j.nn.api.Model network(LandscapeSettings.Train t, String activation, long seed) {
+    var updater = new Nesterovs(t.learningRate(), t.momentum());
+    if (t.model().equals(CNN)) {
+      var act = io.mishbench.activation.ActivationRegistry.parse(activation);
+      int c1 = Math.max(4, (int) Math.round(8 * t.width()));
+      int c2 = Math.max(4, (int) Math.round(16 * t.width()));
+      MultiLayerNetwork m = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+          .seed(seed)
+          .updater(updater)
+          .weightDecay(t.weightDecay())
+          .weightInit(WeightInit.RELU)
+          .list()
+          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c1).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+              .activation(new ActivationIdentity()).build())
+          .layer(new BatchNormalization.Builder().activation(act.create()).build())
+          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c2).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+              .activation(new ActivationIdentity()).build())
+          .layer(new BatchNormalization.Builder().activation(act.create()).build())
+          .layer(new DenseLayer.Builder().nOut(32).activation(act.create()).build())
+          .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(LandscapeData.CLASSES)
+              .activation(new ActivationSoftmax()).weightInit(WeightInit.XAVIER).build())
+          .setInputType(InputType.convolutional(RESOLUTION, RESOLUTION, 1))
+          .build());
+      m.init();
+      return m;
+    }
+    ModelSpec spec = new ModelSpec(t.model(), activation, LandscapeData.CLASSES, RESOLUTION, 1, t.width(), t.depth());
+    ComputationGraph g = new ComputationGraph(ModelZoo.build(spec, seed, updater, t.weightDecay()));
+    g.init();
+    return g;
+  }
+
+  private static void fit(org.deeplearning4j.nn.api.Model net, DataSet batch) {
+    if (net instanceof ComputationGraph g) {
+      g.fit(batch);
+    } else {
+      ((MultiLayerNetwork) net).fit(batch);
+    }
   }
 
   /** Top-5 accuracy of {@code net} on {@code eval}. */

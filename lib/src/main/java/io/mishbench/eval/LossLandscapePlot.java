@@ -75,7 +75,7 @@ public final class LossLandscapePlot {
     double cy = chart.py(0);
     g.draw(new Line2D.Double(cx - 7, cy - 7, cx + 7, cy + 7));
     g.draw(new Line2D.Double(cx - 7, cy + 7, cx + 7, cy - 7));
-    chart.xGrid("a (direction 1)");
+    chart.xGrid("a (direction 1), b (direction 2) upwards");
     chart.yGrid();
     chart.frame(String.format(Locale.ROOT, "%s: loss %.3g at the centre (x), %.3g to %.3g; contours in log scale",
         title, l.trainedLoss(), Math.exp(lo), Math.exp(hi)));
