@@ -72,12 +72,12 @@ public final class LandscapeRunner {
           problems.add("loss-landscape.checkpoints: " + e.getMessage());
         }
       }
-      ResultsStore store = l.runs().isEmpty() ? null : new ResultsStore(l.results(), conf);
+      ResultsStore store = l.runs().isEmpty() ? null : new ResultsStore(s.results(), conf);
       for (String id : l.runs()) {
         String p = "loss-landscape.runs: run " + id;
         ResultsStore.Lookup found = store.lookup(id);
         if (found instanceof ResultsStore.Lookup.Missing) {
-          problems.add(p + " is not in the results store " + l.results());
+          problems.add(p + " is not in the results store " + s.results());
         } else if (found instanceof ResultsStore.Lookup.Corrupt c) {
           problems.add(p + " has a corrupt record " + c.file() + ": " + c.reason());
         } else if (found instanceof ResultsStore.Lookup.Found f) {
@@ -189,7 +189,7 @@ public final class LandscapeRunner {
     LandscapeSettings.Loss l = s.loss();
     List<Target> targets = new ArrayList<>(plan.targets());
     if (l.trainsOwn()) {
-      ResultsStore store = new ResultsStore(l.results(), conf);
+      ResultsStore store = new ResultsStore(s.results(), conf);
       for (String a : s.activations()) {
         LandscapeTraining.Trained t = LandscapeTraining.trainedOrReused(s, a, store, conf, progress);
         targets.add(new Target(a, a, (t.reused() ? "reused run " : "trained run ") + t.run().runId(),

@@ -47,7 +47,7 @@ public record LandscapeSettings(
    * @param enabled whether to compute it
    * @param checkpoints model zips (DL4J ModelSerializer) to look around
    * @param runs run ids of COMPLETE runs in {@code results}
-   * @param results results store root
+   * @param results results store root, null for {@code <output>/results} ({@link LandscapeSettings#results})
    * @param data folder of the Fashion-MNIST IDX files
    * @param evalExamples size of the fixed evaluation set, 1..10000
    * @param min first value of a and b
@@ -132,9 +132,7 @@ public record LandscapeSettings(
     Boolean lEnabled = r.get(l + "enabled", c::getBoolean);
     List<URI> checkpoints = r.get(l + "checkpoints", k -> c.getStringList(k).stream().map(HadoopFiles::resolve).toList());
     List<String> runs = r.get(l + "runs", k -> distinct(c.getStringList(k)));
-    URI results = r.get(l + "results", k -> c.getIsNull(k)
-        ? (output == null ? null : output.resolve("results").toAbsolutePath().toUri())
-        : HadoopFiles.resolve(c.getString(k)));
+    URI results = r.get(l + "results", k -> c.getIsNull(k) ? null : HadoopFiles.resolve(c.getString(k)));
     Path data = r.get(l + "data", k -> Path.of(r.string(k)));
     Integer evalExamples = r.get(l + "eval-examples", k -> r.intRange(c.getInt(k), 1, 10_000));
     List<Double> range = r.get(l + "range", k -> {
@@ -174,6 +172,11 @@ public record LandscapeSettings(
         new Output(oEnabled, oRes, oMin, oMax, hidden, stride),
         new Loss(lEnabled, checkpoints, runs, results, data, evalExamples, range.get(0), range.get(1), lRes,
             new Train(model, width, depth, examples, epochs, batch, lr, momentum, wd)));
+  }
+
+  /** The results store root: {@code loss-landscape.results}, or {@code <output>/results} when that is null. */
+  public URI results() {
+    return loss.results() != null ? loss.results() : output.resolve("results").toAbsolutePath().toUri();
   }
 
   /** The same settings writing to {@code folder} (the command's --output). */

@@ -28,7 +28,7 @@ class LandscapeTrainingTest {
         "landscape { seed = 4, loss-landscape { results = \"" + dir.resolve("store") + "\", eval-examples = 64,"
             + " train { model = cnn, width = 0.5, examples = 128, epochs = 1, batch-size = 32 } } }"), "test");
     Configuration conf = new Configuration();
-    ResultsStore store = new ResultsStore(s.loss().results(), conf);
+    ResultsStore store = new ResultsStore(s.results(), conf);
     List<String> lines = new ArrayList<>();
 
     LandscapeTraining.Trained first = LandscapeTraining.trainedOrReused(s, "swish", store, conf, lines::add);
