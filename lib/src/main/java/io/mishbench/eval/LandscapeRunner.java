@@ -156,17 +156,18 @@ public final class LandscapeRunner {
     LandscapeSettings.Output o = s.outputLandscape();
     String arch = "2-" + o.hidden().stream().map(String::valueOf).reduce((a, b) -> a + "-" + b).orElse("") + "-1";
     md.append("## Output landscape\n\n")
-        .append(String.format(Locale.ROOT, "A random MLP %s (Xavier init, seed %d, float64), the activation after every"
-            + " layer, on a %d x %d grid over [%s, %s]^2, min-max scaled to a grey PNG (black: lowest output). Smoothness of"
+        .append(String.format(Locale.ROOT, "A random MLP %s (Xavier weights, N(0, 1) biases, seed %d, float64), the activation after every"
+            + " hidden layer%s, on a %d x %d grid over [%s, %s]^2, min-max scaled to a grey PNG (black: lowest output). Smoothness of"
             + " the scaled image: mean |second difference| along x and y, and mean total variation |dx| + |dy|, per grid"
             + " step (lower is smoother). The CSV keeps every %s point along each axis.%n%n",
-            arch, s.seed(), o.resolution(), o.resolution(), num(o.min()), num(o.max()),
+            arch, s.seed(), o.outputActivation() ? " and the output" : " (the output unit linear)", o.resolution(), o.resolution(), num(o.min()), num(o.max()),
             o.csvStride() == 1 ? "" : o.csvStride() + "th"))
         .append("| activation | mean abs second difference | total variation | output min | output max | PNG |\n")
         .append("| --- | ---: | ---: | ---: | ---: | --- |\n");
     for (String a : s.activations()) {
       long t0 = System.nanoTime();
-      OutputLandscape land = OutputLandscape.compute(a, o.hidden(), s.seed(), o.min(), o.max(), o.resolution());
+      OutputLandscape land = OutputLandscape.compute(a, o.hidden(), s.seed(), o.outputActivation(), o.min(), o.max(),
+          o.resolution());
       String base = "output-landscape-" + fileName(a);
       Path png = out.resolve(base + ".png");
       Files.write(png, land.png());
@@ -175,8 +176,9 @@ public final class LandscapeRunner {
       files.add(png);
       files.add(csv);
       OutputLandscape.Smoothness sm = land.smoothness();
-      md.append(String.format(Locale.ROOT, "| %s | %.3e | %.3e | %.4g | %.4g | %s |%n", a, sm.meanAbsSecondDifference(),
-          sm.totalVariation(), sm.min(), sm.max(), png.getFileName()));
+      md.append(String.format(Locale.ROOT, "| %s | %.3e | %.3e | %.4g | %.4g | %s%s |%n", a, sm.meanAbsSecondDifference(),
+          sm.totalVariation(), sm.min(), sm.max(), png.getFileName(),
+          sm.max() > sm.min() ? "" : " (flat: the output is constant on the grid, e.g. a dead ReLU output unit)"));
       progress.accept(String.format(Locale.ROOT, "output landscape %s: %d x %d in %.1f s -> %s", a, o.resolution(),
           o.resolution(), (System.nanoTime() - t0) / 1e9, png));
     }

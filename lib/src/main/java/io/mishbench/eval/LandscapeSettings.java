@@ -39,9 +39,12 @@ public record LandscapeSettings(
    * @param min first grid value of both axes
    * @param max last grid value of both axes, above {@code min}
    * @param hidden hidden layer widths, each 1..4096, at least one
+   * @param outputActivation whether the output unit has the activation too
    * @param csvStride the CSV keeps every csvStride-th point along each axis, 1..resolution
    */
-  public record Output(boolean enabled, int resolution, double min, double max, List<Integer> hidden, int csvStride) {}
+  public record Output(
+      boolean enabled, int resolution, double min, double max, List<Integer> hidden, boolean outputActivation,
+      int csvStride) {}
 
   /**
    * @param enabled whether to compute it
@@ -126,6 +129,7 @@ public record LandscapeSettings(
       h.forEach(w -> r.intRange(w, 1, 4096));
       return List.copyOf(h);
     });
+    Boolean outputActivation = r.get(o + "output-activation", c::getBoolean);
     Integer stride = r.get(o + "csv-stride", k -> r.intRange(c.getInt(k), 1, oRes == null ? 4000 : oRes));
 
     String l = p + "loss-landscape.";
@@ -169,7 +173,7 @@ public record LandscapeSettings(
       throw new ConfigValidationException(origin, problems);
     }
     return new LandscapeSettings(activations, seed, output,
-        new Output(oEnabled, oRes, oMin, oMax, hidden, stride),
+        new Output(oEnabled, oRes, oMin, oMax, hidden, outputActivation, stride),
         new Loss(lEnabled, checkpoints, runs, results, data, evalExamples, range.get(0), range.get(1), lRes,
             new Train(model, width, depth, examples, epochs, batch, lr, momentum, wd)));
   }

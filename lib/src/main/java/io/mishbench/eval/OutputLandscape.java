@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Mish paper's output landscape: a randomly initialised MLP {@code 2 - hidden... - 1} with the
- * activation after every layer (the output's too), Xavier-initialised from a seed in float64, evaluated
+ * activation after every layer (the output's too), weights Xavier-initialised and biases N(0, 1), all
+ * from one seed, in float64, evaluated
  * at every point of an {@code n x n} grid over {@code [min, max]^2}.
  *
  * @param activation canonical activation name
@@ -28,8 +29,13 @@ public record OutputLandscape(String activation, double[] xs, double[][] values)
 
   private static final int CHUNK = 20_000;
 
-  /** Builds the seeded random MLP. */
+  /** Builds the seeded random MLP with the activation on the output unit too. */
   public static MultiLayerNetwork network(String activation, List<Integer> hidden, long seed) {
+    return network(activation, hidden, seed, true);
+  }
+
+  /** Builds the seeded random MLP; {@code outputActivation} false leaves the output unit linear. */
+  public static MultiLayerNetwork network(String activation, List<Integer> hidden, long seed, boolean outputActivation) {
     ActivationRegistry.Spec spec = ActivationRegistry.parse(activation);
     var list = new NeuralNetConfiguration.Builder()
         .seed(seed)
@@ -41,9 +47,21 @@ public record OutputLandscape(String activation, double[] xs, double[][] values)
       list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(spec.create()).build());
       in = width;
     }
-    list.layer(new DenseLayer.Builder().nIn(in).nOut(1).activation(spec.create()).build());
+    list.layer(new DenseLayer.Builder().nIn(in).nOut(1)
+        .activation(outputActivation ? spec.create() : new org.nd4j.linalg.activations.impl.ActivationIdentity()).build());
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();
+    // DL4J starts biases at 0, which makes every unit's pre-activation zero at the origin: a ReLU network
+    // would be positively homogeneous (rays from the corner (0, 0)); random biases put the kinks anywhere
+    java.util.Random rng = new java.util.Random(seed);
+    for (var layer : net.getLayers()) {
+      INDArray b = layer.getParam("b");
+      double[] v = new double[(int) b.length()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = rng.nextGaussian();
+      }
+      b.assign(Nd4j.createFromArray(v).reshape(b.shape()));
+    }
     return net;
   }
 
@@ -59,7 +77,14 @@ public record OutputLandscape(String activation, double[] xs, double[][] values)
 
   /** Evaluates {@code network(activation, hidden, seed)} on the grid. */
   public static OutputLandscape compute(String activation, List<Integer> hidden, long seed, double min, double max, int n) {
-    return evaluate(ActivationRegistry.canonicalName(activation), network(activation, hidden, seed), axis(min, max, n));
+    return compute(activation, hidden, seed, true, min, max, n);
+  }
+
+  /** Evaluates {@code network(activation, hidden, seed, outputActivation)} on the grid. */
+  public static OutputLandscape compute(
+      String activation, List<Integer> hidden, long seed, boolean outputActivation, double min, double max, int n) {
+    return evaluate(ActivationRegistry.canonicalName(activation), network(activation, hidden, seed, outputActivation),
+        axis(min, max, n));
   }
 
   /** Evaluates {@code net} (2 inputs, 1 output) at every point of {@code xs x xs}. */

@@ -67,6 +67,19 @@ class LandscapeInputTest {
     assertTrue(s.loss().trainsOwn());
   }
 
+  @Test
+  void shippedConfigsHoldValidLandscapeBlocks() {
+    Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
+    LandscapeSettings paper = LandscapeSettings.load(conf.resolve("robustness.conf"), List.of());
+    assertEquals(400, paper.outputLandscape().resolution());
+    assertEquals(51, paper.loss().resolution());
+    assertEquals("resnet20", paper.loss().train().model());
+    assertEquals(1.0, paper.loss().train().width());
+    LandscapeSettings quick = LandscapeSettings.load(conf.resolve("robustness-quick.conf"), List.of());
+    assertEquals(List.of("mish", "swish", "leakyrelu", "relu"), quick.activations());
+    assertTrue(quick.loss().trainsOwn());
+  }
+
   private LandscapeSettings withModels(String checkpoints, String runs) {
     return settings("landscape.loss-landscape { checkpoints = " + checkpoints + ", runs = " + runs + ", results = \""
         + dir.resolve("store") + "\" }");
