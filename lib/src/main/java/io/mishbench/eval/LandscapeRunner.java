@@ -67,6 +67,10 @@ public final class LandscapeRunner {
         try {
           LandscapeNetwork net = LandscapeNetwork.load(checkpoint, conf);
           String name = new org.apache.hadoop.fs.Path(checkpoint).getName().replaceFirst("\\.zip$", "");
+          String base = name;
+          for (int k = 2; names(targets).contains(name); k++) { // two files called model.zip: model, model-2
+            name = base + "-" + k;
+          }
           targets.add(new Target(name, "?", "checkpoint " + checkpoint, net, LandscapeTraining.RESOLUTION));
         } catch (IllegalArgumentException | UncheckedIOException e) {
           problems.add("loss-landscape.checkpoints: " + e.getMessage());
@@ -111,6 +115,10 @@ public final class LandscapeRunner {
       throw new IllegalArgumentException("bad landscape input:\n  - " + String.join("\n  - ", problems));
     }
     return new Plan(s, targets);
+  }
+
+  private static List<String> names(List<Target> targets) {
+    return targets.stream().map(Target::label).toList();
   }
 
   /** Null when {@code t}'s network takes a Fashion-MNIST image and outputs 10 classes, else why not. */
