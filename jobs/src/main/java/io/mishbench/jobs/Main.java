@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       BenchDataCommand.class,
       BenchFitCommand.class,
       BenchCostModelCommand.class,
+      LandscapeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,252 @@
+package io.mishbench.eval;
+
+import io.mishbench.fs.HadoopFiles;
+import io.mishbench.model.ModelSpec;
+import io.mishbench.model.ModelZoo;
+import io.mishbench.results.Provenance;
+import io.mishbench.results.ResultsStore;
+import io.mishbench.results.RunIds;
+import io.mishbench.results.RunResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * The networks a loss landscape looks around when the config names no checkpoint and no run: one zoo
+ * model (or the small {@link #CNN}) per activation, trained in this JVM (no Spark, no augmentation) on the first
+ * {@code train.examples} Fashion-MNIST training images, then recorded as a COMPLETE run in the results
+ * store (run.json with settings, provenance and per-epoch metrics; model.zip beside it, written first).
+ * The run id hashes every setting, so a rerun finds the run and reuses it without training.
+ */
+public final class LandscapeTraining {
+
+  /** The augmentation recorded for these runs. */
+  public static final String AUGMENTATION = "none";
+
+  /** Model file of a run, as SparkTrainer writes it. */
+  public static final String MODEL_FILE = "model.zip";
+
+  /**
+   * The model name of a small CNN for quick runs: conv 3x3/2 (8 x width channels) - batch norm -
+   * activation - conv 3x3/2 (16 x width) - batch norm - activation - dense 32 - activation - softmax.
+   */
+  public static final String CNN = "cnn";
+
+  /** Input side of Fashion-MNIST. */
+  public static final int RESOLUTION = 28;
+
+  private LandscapeTraining() {}
+
+  /**
+   * A trained network and its run.
+   *
+   * @param run the COMPLETE run record
+   * @param model where its model.zip is
+   * @param reused whether it was found in the store rather than trained now
+   */
+  public record Trained(RunResult run, URI model, boolean reused) {}
+
+  /** The settings recorded in run.json and hashed into the run id. */
+  public static Map<String, Object> settings(LandscapeSettings s, String activation) {
+    LandscapeSettings.Train t = s.loss().train();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("purpose", "landscape");
+    m.put("dataset", s.loss().data().toAbsolutePath().toString());
+    m.put("model", t.model());
+    m.put("activation", activation);
+    m.put("augmentation", AUGMENTATION);
+    m.put("resolution", RESOLUTION);
+    m.put("seed", s.seed());
+    m.put("width", t.width());
+    m.put("depth", t.depth());
+    m.put("training.examples", t.examples());
+    m.put("training.epochs", t.epochs());
+    m.put("training.batch-size", t.batchSize());
+    m.put("training.optimizer", "nesterov");
+    m.put("training.learning-rate", t.learningRate());
+    m.put("training.momentum", t.momentum());
+    m.put("training.weight-decay", t.weightDecay());
+    m.put("eval.examples", s.loss().evalExamples());
+    return m;
+  }
+
+  /** The run id of {@code activation}'s network. */
+  public static String runId(LandscapeSettings s, String activation) {
+    return RunIds.of(s.loss().train().model(), activation, AUGMENTATION, s.seed(), settings(s, activation));
+  }
+
+  /**
+   * The COMPLETE run of {@code activation} with its model file, reused from {@code store} or trained now
+   * (a RUNNING, FAILED or corrupt record, or a COMPLETE one without its model file, is trained again).
+   */
+  public static Trained trainedOrReused(
+      LandscapeSettings s, String activation, ResultsStore store, Configuration conf, Consumer<String> progress) {
+    String id = runId(s, activation);
+    URI model = HadoopFiles.child(store.runDir(id), MODEL_FILE);
+    ResultsStore.Lookup found = store.lookup(id);
+    if (found instanceof ResultsStore.Lookup.Found f && f.run().status() == RunResult.Status.COMPLETE && exists(model, conf)) {
+      progress.accept("landscape: reusing COMPLETE run " + id);
+      return new Trained(f.run(), model, true);
+    }
+    if (found instanceof ResultsStore.Lookup.Corrupt c) {
+      progress.accept("landscape: corrupt run record " + c.file() + " (" + c.reason() + ") moved to " + store.quarantine(id));
+    }
+    return new Trained(train(s, activation, id, store, conf, progress), model, false);
+  }
+
+  private static RunResult train(
+      LandscapeSettings s, String activation, String id, ResultsStore store, Configuration conf, Consumer<String> progress) {
+    LandscapeSettings.Train t = s.loss().train();
+    Map<String, Object> settings = settings(s, activation);
+    Map<String, String> provenance = Provenance.collect(Map.of("trainer", "landscape: one JVM, plain DL4J fit, no Spark"));
+    String started = Instant.now().toString();
+    store.write(new RunResult(id, RunResult.Status.RUNNING, t.model(), activation, AUGMENTATION, s.seed(), settings,
+        provenance, List.of(), null, null, null, started, null, null, null, null, null, null, null, null, 1));
+    org.deeplearning4j.nn.api.Model net = network(t, activation, s.seed());
+    LandscapeNetwork ln = new LandscapeNetwork(net);
+    long[] shape = ln.inputShape(RESOLUTION);
+    DataSet train = LandscapeData.read(s.loss().data(), LandscapeData.Split.TRAIN, t.examples(), shape);
+    DataSet eval = LandscapeData.read(s.loss().data(), LandscapeData.Split.TEST, s.loss().evalExamples(), shape);
+    java.util.List<RunResult.EpochMetrics> epochs = new java.util.ArrayList<>();
+    double wall = 0;
+    long images = 0;
+    double trainSeconds = 0;
+    double[] last = null;
+    double top5 = 0;
+    java.util.Random order = new java.util.Random(s.seed());
+    for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      train.shuffle(order.nextLong());
+      int n = train.numExamples();
+      for (int start = 0; start < n; start += t.batchSize()) {
+        int end = Math.min(n, start + t.batchSize());
+        fit(net, new DataSet(train.getFeatures().get(NDArrayIndex.interval(start, end)).dup(),
+            train.getLabels().get(NDArrayIndex.interval(start, end)).dup()));
+      }
+      double fitSeconds = (System.nanoTime() - t0) / 1e9;
+      long t1 = System.nanoTime();
+      last = LossLandscape.evaluate(ln, eval);
+      top5 = top5(ln, eval);
+      double evalSeconds = (System.nanoTime() - t1) / 1e9;
+      wall += fitSeconds + evalSeconds;
+      images += n;
+      trainSeconds += fitSeconds;
+      if (!Double.isFinite(last[0]) || !Double.isFinite(net.score())) {
+        store.write(new RunResult(id, RunResult.Status.DIVERGED, t.model(), activation, AUGMENTATION, s.seed(), settings,
+            provenance, epochs, null, null, null, started, Instant.now().toString(), null, wall, null, null, null, null,
+            new RunResult.Divergence(epoch, 0, String.valueOf(last[0])), 1));
+        throw new IllegalStateException("training " + id + " diverged in epoch " + epoch + " (validation loss "
+            + last[0] + ", training loss " + net.score() + "); lower loss-landscape.train.learning-rate");
+      }
+      epochs.add(new RunResult.EpochMetrics(epoch, fitSeconds, n, n / fitSeconds, 0, net.score(), t.learningRate(),
+          last[1], top5, last[0], evalSeconds, wall, null));
+      progress.accept(String.format(java.util.Locale.ROOT,
+          "landscape: trained %s epoch %d/%d in %.1f s: training loss %.3f, validation loss %.3f, top-1 %.3f",
+          id, epoch, t.epochs(), fitSeconds, net.score(), last[0], last[1]));
+    }
+    URI model = HadoopFiles.child(store.runDir(id), MODEL_FILE);
+    try {
+      HadoopFiles.writeAtomically(model, conf, out -> ModelSerializer.writeModel(net, out, false));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + model + ": " + e.getMessage(), e);
+    }
+    RunResult done = new RunResult(id, RunResult.Status.COMPLETE, t.model(), activation, AUGMENTATION, s.seed(), settings,
+        provenance, epochs, last[1], top5, last[0], started, Instant.now().toString(), null, wall, images / trainSeconds,
+        null, null, null, null, 1);
+    store.write(done);
+    return done;
+  }
+
+  /** The untrained network of {@code t.model()}: {@link #CNN} or a zoo model, for 28 x 28 grey input. */
+  static org.deeplearning4j.nn.api.Model network(LandscapeSettings.Train t, String activation, long seed) {
+    var updater = new Nesterovs(t.learningRate(), t.momentum());
+    if (t.model().equals(CNN)) {
+      var act = io.mishbench.activation.ActivationRegistry.parse(activation);
+      int c1 = Math.max(4, (int) Math.round(8 * t.width()));
+      int c2 = Math.max(4, (int) Math.round(16 * t.width()));
+      MultiLayerNetwork m = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+          .seed(seed)
+          .updater(updater)
+          .weightDecay(t.weightDecay())
+          .weightInit(WeightInit.RELU)
+          .list()
+          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c1).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+              .activation(new ActivationIdentity()).build())
+          .layer(new BatchNormalization.Builder().activation(act.create()).build())
+          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c2).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+              .activation(new ActivationIdentity()).build())
+          .layer(new BatchNormalization.Builder().activation(act.create()).build())
+          .layer(new DenseLayer.Builder().nOut(32).activation(act.create()).build())
+          .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(LandscapeData.CLASSES)
+              .activation(new ActivationSoftmax()).weightInit(WeightInit.XAVIER).build())
+          .setInputType(InputType.convolutional(RESOLUTION, RESOLUTION, 1))
+          .build());
+      m.init();
+      return m;
+    }
+    ModelSpec spec = new ModelSpec(t.model(), activation, LandscapeData.CLASSES, RESOLUTION, 1, t.width(), t.depth());
+    ComputationGraph g = new ComputationGraph(ModelZoo.build(spec, seed, updater, t.weightDecay()));
+    g.init();
+    return g;
+  }
+
+  private static void fit(org.deeplearning4j.nn.api.Model net, DataSet batch) {
+    if (net instanceof ComputationGraph g) {
+      g.fit(batch);
+    } else {
+      ((MultiLayerNetwork) net).fit(batch);
+    }
+  }
+
+  /** Top-5 accuracy of {@code net} on {@code eval}. */
+  private static double top5(LandscapeNetwork net, DataSet eval) {
+    INDArray out = net.output(eval.getFeatures()).castTo(DataType.DOUBLE);
+    int[] labels = eval.getLabels().argMax(1).toIntVector();
+    long hits = 0;
+    for (int r = 0; r < labels.length; r++) {
+      double[] p = out.getRow(r).toDoubleVector();
+      int better = 0;
+      for (double q : p) {
+        if (q > p[labels[r]]) {
+          better++;
+        }
+      }
+      hits += better < 5 ? 1 : 0;
+    }
+    return (double) hits / labels.length;
+  }
+
+  static boolean exists(URI uri, Configuration conf) {
+    try {
+      return HadoopFiles.fs(uri, conf).exists(new Path(uri));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
