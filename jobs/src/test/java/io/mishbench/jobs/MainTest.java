@@ -32,7 +32,7 @@ class MainTest {
   }
 
   static Stream<String> commands() {
-    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "models", "activations",
+    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "robustness", "aggregate", "models", "activations",
         "bench-train", "bench-activations", "bench-grouped-conv", "bench-data");
   }
 

@@ -186,7 +186,7 @@ public final class ConfigLoader {
   }
 
   /** Applies {@code key=value} overrides; a value starting with '[' or '{' is parsed as HOCON. */
-  static Config applyOverrides(Config user, List<String> overrides) {
+  public static Config applyOverrides(Config user, List<String> overrides) {
     Config c = user;
     for (String o : overrides) {
       int eq = o.indexOf('=');
