@@ -20,8 +20,9 @@ public final class Attacks {
   private Attacks() {}
 
   /**
-   * d(mean loss over the minibatch)/d(input), the shape of {@code features}, computed in minibatches of
-   * {@code batch} (each scaled to the mean over all of {@code features}).
+   * d(mean loss over all rows)/d(input), the shape of {@code features}, computed in minibatches of
+   * {@code batch}. DL4J's input epsilon is the gradient of the minibatch's summed loss (it averages only
+   * the parameter gradients; DepthNetworkTest checks this against finite differences), hence the 1/n.
    */
   public static INDArray inputGradient(MultiLayerNetwork net, INDArray features, INDArray labels, int batch) {
     long n = features.size(0);
@@ -31,7 +32,7 @@ public final class Attacks {
       INDArray x = features.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).dup();
       INDArray y = labels.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).dup();
       INDArray g = net.calculateGradients(x, y, null, null).getSecond();
-      grad.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(g.muli((double) (end - start) / n));
+      grad.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(g.muli(1.0 / n));
     }
     net.clear();
     return grad;
