@@ -1,6 +1,7 @@
 package io.mishbench.eval;
 
 import io.mishbench.results.Csv;
+import io.mishbench.results.RunResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +62,14 @@ public final class RobustnessExperiment {
       List<Point> points = new ArrayList<>();
       for (int depth : cfg.depths()) {
         for (String act : cfg.activations()) {
-          NetworkRuns.Trained t = runs.obtain(depth, act);
-          trained += t.trainedNow() ? 1 : 0;
-          points.add(new Point(act, depth, t.run().top1(), t.run().loss(), t.runId()));
+          RunResult r;
+          if (runs.isFinished(depth, act)) { // the record is enough: no need to load the model
+            r = runs.store().read(runs.runId(depth, act)).orElseThrow();
+          } else {
+            r = runs.obtain(depth, act).run();
+            trained++;
+          }
+          points.add(new Point(act, depth, r.top1(), r.loss(), r.runId()));
         }
       }
       curves.put("depth-sweep", points);
