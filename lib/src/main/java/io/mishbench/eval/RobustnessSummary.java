@@ -14,10 +14,10 @@ final class RobustnessSummary {
     sb.append(String.format(Locale.ROOT,
         "Fashion-MNIST from %s, seed %d; network: conv %s (kernel %d) + N x [Dense(%d), BatchNorm, activation,"
             + " Dropout %s]; SGD lr %s, batch %d, %d epochs. Accuracy is test top-1 (%%), loss the mean"
-            + " cross-entropy.%n",
+            + " cross-entropy. Noise: every test image; FGSM and PGD: the first %s test images, clipped to [0, 1].%n",
         cfg.dataset(), cfg.seed(), cfg.network().convChannels(), cfg.network().kernel(), cfg.network().denseWidth(),
         number(cfg.network().dropout()), number(cfg.training().learningRate()), cfg.training().batchSize(),
-        cfg.training().epochs()));
+        cfg.training().epochs(), cfg.adversarial().images() == 0 ? "all" : String.valueOf(cfg.adversarial().images())));
     for (Map.Entry<String, List<RobustnessExperiment.Point>> e : curves.entrySet()) {
       sb.append("\n## ").append(title(e.getKey(), cfg)).append("\n\n");
       sb.append("Plot: ").append(e.getKey()).append(".png, data: ").append(e.getKey()).append(".csv\n\n");
