@@ -18,8 +18,9 @@ public final class LinePlot {
   /**
    * @param xs the x values, increasing
    * @param series activation -> y values (one per x; non-finite ones are skipped), in legend order
+   * @param minXStep the smallest distance between x ticks (1 for whole numbers such as depths, else 0)
    */
-  public static byte[] png(String title, String xLabel, double[] xs, Map<String, double[]> series) {
+  public static byte[] png(String title, String xLabel, double[] xs, Map<String, double[]> series, double minXStep) {
     if (xs.length == 0 || series.isEmpty()) {
       throw new IllegalArgumentException("nothing to plot for " + title);
     }
@@ -42,7 +43,7 @@ public final class LinePlot {
     double x1 = xs[xs.length - 1];
     double xpad = x1 > x0 ? (x1 - x0) * 0.03 : 0.5;
     Chart chart = new Chart(x0 - xpad, x1 + xpad, lo - pad, hi + pad);
-    chart.xGrid(xLabel);
+    chart.xGrid(xLabel, minXStep);
     chart.yGrid();
     chart.frame(title);
     Graphics2D g = chart.graphics();

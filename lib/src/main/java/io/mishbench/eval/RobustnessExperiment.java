@@ -183,7 +183,7 @@ public final class RobustnessExperiment {
       series.put(act, ys);
     }
     Files.write(cfg.output().resolve(name + ".png"),
-        LinePlot.png(RobustnessSummary.title(name, cfg), xName, xs, series));
+        LinePlot.png(RobustnessSummary.title(name, cfg), xName, xs, series, name.equals("depth-sweep") ? 1 : 0));
     return List.of(name + ".csv", name + ".png");
   }
 
