@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainCommand.class,
       BenchmarkCommand.class,
+      RobustnessCommand.class,
       AggregateCommand.class,
       ModelsCommand.class,
       ActivationsCommand.class,

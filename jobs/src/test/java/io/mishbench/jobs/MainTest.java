@@ -32,8 +32,9 @@ class MainTest {
   }
 
   static Stream<String> commands() {
-    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "aggregate", "models", "activations",
-        "bench-train", "bench-activations", "bench-grouped-conv", "bench-data", "bench-fit", "bench-cost-model", "landscape");
+    return Stream.of("synth", "import-fashion-mnist", "prepare", "train", "benchmark", "robustness", "aggregate", "models",
+        "activations", "bench-train", "bench-activations", "bench-grouped-conv", "bench-data", "bench-fit", "bench-cost-model",
+        "landscape");
   }
 
   @ParameterizedTest

@@ -54,6 +54,52 @@ public final class FashionMnistImporter {
   /** Counts written per split. */
   public record Result(int train, int val) {}
 
+  /**
+   * The raw images (28 x 28 bytes each, row by row) and labels (0..9) of one split.
+   *
+   * @param images one 784-byte array per image
+   * @param labels one label per image
+   */
+  public record Split(byte[][] images, byte[] labels) {}
+
+  /**
+   * Reads one split straight from the IDX files (no PNGs): {@code train} (60,000 images) when
+   * {@code train}, else {@code t10k} (10,000). Fails with an IllegalArgumentException naming a missing or
+   * malformed file, or a label outside 0..9.
+   */
+  public static Split read(Path idxDir, boolean train) throws IOException {
+    if (!Files.isDirectory(idxDir)) {
+      throw new IllegalArgumentException("Fashion-MNIST folder does not exist: " + idxDir);
+    }
+    String prefix = train ? "train" : "t10k";
+    byte[][] images = readImages(locate(idxDir, prefix + "-images-idx3-ubyte"));
+    byte[] labels = readLabels(locate(idxDir, prefix + "-labels-idx1-ubyte"));
+    if (images.length != labels.length) {
+      throw new IllegalArgumentException(
+          prefix + ": " + images.length + " images but " + labels.length + " labels in " + idxDir);
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if ((labels[i] & 0xFF) >= CLASSES.size()) {
+        throw new IllegalArgumentException(prefix + ": label " + (labels[i] & 0xFF) + " of image " + i + " is not in 0..9");
+      }
+    }
+    return new Split(images, labels);
+  }
+
+  /** The IDX files {@link #read} needs that are missing from {@code idxDir} (empty when all are there). */
+  public static List<String> missingFiles(Path idxDir) {
+    List<String> missing = new java.util.ArrayList<>();
+    for (String prefix : List.of("train", "t10k")) {
+      for (String kind : List.of("-images-idx3-ubyte", "-labels-idx1-ubyte")) {
+        String base = prefix + kind;
+        if (!Files.isRegularFile(idxDir.resolve(base)) && !Files.isRegularFile(idxDir.resolve(base + ".gz"))) {
+          missing.add(base + "[.gz]");
+        }
+      }
+    }
+    return missing;
+  }
+
   /** Imports; fails with an IllegalArgumentException naming a missing or malformed file. */
   public static Result importTo(Options o) throws IOException {
     if (!Files.isDirectory(o.idxDir())) {
@@ -65,12 +111,9 @@ public final class FashionMnistImporter {
   }
 
   private static int convert(Path dir, String prefix, Path out, int perClassLimit) throws IOException {
-    byte[][] images = readImages(locate(dir, prefix + "-images-idx3-ubyte"));
-    byte[] labels = readLabels(locate(dir, prefix + "-labels-idx1-ubyte"));
-    if (images.length != labels.length) {
-      throw new IllegalArgumentException(
-          prefix + ": " + images.length + " images but " + labels.length + " labels in " + dir);
-    }
+    Split split = read(dir, prefix.equals("train"));
+    byte[][] images = split.images();
+    byte[] labels = split.labels();
     for (String c : CLASSES) {
       Files.createDirectories(out.resolve(c));
     }

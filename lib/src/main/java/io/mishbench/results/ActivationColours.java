@@ -8,7 +8,7 @@ import java.util.List;
  * The colour of each activation in the aggregate's plots: LReLU blue, Swish green, Mish red (as in
  * the activation plot's palette), any other activation the next palette colour by its column.
  */
-final class ActivationColours {
+public final class ActivationColours {
 
   static final Color LEAKYRELU = new Color(0x1f77b4);
   static final Color SWISH = new Color(0x2ca02c);
@@ -19,7 +19,7 @@ final class ActivationColours {
   private ActivationColours() {}
 
   /** The colour of {@code activation}, one of the table's {@code activations}. */
-  static Color of(String activation, List<String> activations) {
+  public static Color of(String activation, List<String> activations) {
     return switch (activation) {
       case "leakyrelu" -> LEAKYRELU;
       case "swish" -> SWISH;

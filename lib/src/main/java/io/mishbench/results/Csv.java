@@ -3,12 +3,12 @@ package io.mishbench.results;
 import java.util.List;
 
 /** RFC 4180 CSV lines: fields with a comma, quote or line break are quoted; null is an empty field. */
-final class Csv {
+public final class Csv {
 
   private Csv() {}
 
   /** One line, ending in {@code \n}. */
-  static String line(List<?> fields) {
+  public static String line(List<?> fields) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < fields.size(); i++) {
       if (i > 0) {

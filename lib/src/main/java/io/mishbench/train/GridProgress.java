@@ -82,7 +82,7 @@ public final class GridProgress {
   }
 
   /** {@code 1h02m}, {@code 4m10s} or {@code 12s}. */
-  static String duration(double seconds) {
+  public static String duration(double seconds) {
     Duration d = Duration.ofSeconds(Math.round(Math.max(0, seconds)));
     if (d.toHours() > 0) {
       return String.format(Locale.ROOT, "~%dh%02dm", d.toHours(), d.toMinutesPart());
