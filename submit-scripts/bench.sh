@@ -165,8 +165,10 @@ onednn=-onednn-avx512
   echo
   echo "The same \`bench-train\` as above, with mishbench's faster layers switched off one at a time"
   echo "(\`-Dmishbench.convolution.dl4j=true\`, \`-Dmishbench.batchnorm.dl4j=true\`: DL4J's own ConvolutionLayer and"
-  echo "BatchNormalization code), with ND4J's oneDNN build (whose helpers then compute convolution and batch norm: the"
-  echo "mishbench layers step aside for any helper), and with a larger minibatch. Ratio: over DL4J's own layers."
+  echo "BatchNormalization code), with a larger minibatch, and with ND4J's oneDNN build (not bundled: its"
+  echo "jar from the Maven repository; oneDNN's helper then computes every convolution of 2^27 multiply-accumulates or more"
+  echo "per call, i.e. all of resnet50's at 224, and, unless switched off, mishbench's fused batch norm replaces oneDNN's)."
+  echo "Ratio: over DL4J's own layers."
   echo
   echo "| variant | batch | images/s | step ms | ratio |"
   echo "| --- | ---: | ---: | ---: | ---: |"
@@ -181,9 +183,10 @@ while IFS='|' read -r label jopt batch; do
 done <<EOF2
 DL4J's convolution and batch norm (before)|-Dmishbench.convolution.dl4j=true -Dmishbench.batchnorm.dl4j=true|16
 GEMM convolution, DL4J's batch norm|-Dmishbench.batchnorm.dl4j=true|16
-GEMM convolution and fused batch norm (now)|-Dmishbench.none=true|16
-ND4J $onednn build (oneDNN helpers)|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
+GEMM convolution and fused batch norm (the default)|-Dmishbench.none=true|16
 GEMM convolution and fused batch norm, batch 32|-Dmishbench.none=true|32
+ND4J $onednn build: oneDNN's convolution and batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn -Dmishbench.batchnorm.dl4j=true|16
+ND4J $onednn build: oneDNN's convolution, fused batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
 EOF2
 
 # --- 2. where the time goes ---------------------------------------------------------------------------
@@ -285,9 +288,10 @@ read -r per_round intercept <<<"${round_s:-}"
 {
   echo
   if [ -n "${per_round:-}" ]; then
-    echo "A straight line through the three Spark epochs, epoch seconds = $intercept + rounds x $per_round, puts one averaging"
-    echo "round (broadcast of the parameters and Adam's state, network rebuilt on each worker, results aggregated,"
-    echo "Spark job scheduling; ${per_round} s here, for this 0.5 M-parameter network) at the intercept's side of the cost model below."
+    echo "A straight line through the three Spark epochs, epoch seconds = $intercept + rounds x $per_round, gives the cost of"
+    echo "one averaging round on this machine (broadcast of the parameters and Adam's state, the network rebuilt on each"
+    echo "worker, results aggregated, Spark's job scheduling): $per_round s for this small network. The cost model below"
+    echo "takes it as its fixed per-round cost."
   fi
 } >> "$out"
 
@@ -295,8 +299,10 @@ read -r per_round intercept <<<"${round_s:-}"
 fixed="${per_round:-0.5}"
 awk -v f="$fixed" 'BEGIN{exit !(f < 0)}' && fixed=0
 echo "bench: cost model" >&2
-cost="$(java $opens -Xmx4g -cp "$jobs_cp" io.mishbench.jobs.Main bench-cost-model --model cspresnext50 \
-  --images-per-sec "$gpu_ips" --batch 32 --fixed-seconds "$fixed" 2>/dev/null)" || cost="(bench-cost-model failed)"
+# through the launcher: Spark's Kryo needs its full set of Java 17 opens
+cost="$("$mishbench" bench-cost-model --model cspresnext50 \
+  --images-per-sec "$gpu_ips" --batch 32 --fixed-seconds "$fixed" 2>"$work/cost-model.err")" ||
+  cost="(bench-cost-model failed: see mishbench-out/bench/cost-model.err)"
 {
   echo
   echo "## Parameter averaging at cluster scale, on paper"

@@ -30,9 +30,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>DL4J's own implementation writes im2col into a permuted view, [N, oH, oW, C, kH, kW] seen as
  * [N, C, kH, kW, oH, oW], so that one product covers the minibatch; libnd4j's im2col is slow on
- * such strides, and it goes through im2col for 1x1 convolutions too. With a helper (cuDNN on
- * CUDA, oneDNN on the -onednn CPU builds), with dilation, 'Same' mode or NHWC data, this layer is
- * exactly DL4J's.
+ * such strides, and it goes through im2col for 1x1 convolutions too. With cuDNN (CUDA), with
+ * dilation, 'Same' mode or NHWC data, this layer is exactly DL4J's; with oneDNN's helper (the -onednn
+ * CPU builds) it is DL4J's for calls of {@link #ONEDNN_FROM_MACS} multiply-accumulates and more.
  */
 public class GemmConvolutionLayer extends ConvolutionLayer {
 
@@ -48,17 +48,39 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
 
   private static final boolean DL4J = Boolean.getBoolean(DL4J_PROPERTY);
 
-  /** Whether this layer's configuration and backend take the GEMM path (else it is DL4J's ConvolutionLayer). */
+  /**
+   * Multiply-accumulates of one call below which this layer computes even when oneDNN's helper is
+   * there (the -onednn CPU builds): oneDNN sets up its primitives on every call, which costs more than
+   * small convolutions (the quickstart's network at 32x32 trained at 0.69x the speed with it), while on
+   * full-size ones at 224x224 (all above 4e8 per call at batch 16) it is the faster (BENCHMARKS.md).
+   */
+  static final long ONEDNN_FROM_MACS = 1L << 27;
+
+  /** Whether this layer's configuration and backend can take the GEMM path (else it is DL4J's ConvolutionLayer). */
   boolean computesWithGemm() {
     var c = layerConf();
-    return !DL4J && helper == null
+    return !DL4J && (helper == null || oneDnnHelper())
         && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
         && c.getConvolutionMode() != ConvolutionMode.Same
         && c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
   }
 
+  private boolean oneDnnHelper() {
+    return helper != null && helper.getClass().getSimpleName().startsWith("MKLDNN");
+  }
+
   private boolean fastPath() {
-    return computesWithGemm() && input != null && input.rank() == 4;
+    if (!computesWithGemm() || input == null || input.rank() != 4) {
+      return false;
+    }
+    if (helper == null) {
+      return true;
+    }
+    INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+    long macsPerOutputPixel = w.length(); // O x C x kH x kW
+    long outputPixels = input.size(0) * input.size(2) * input.size(3)
+        / ((long) layerConf().getStride()[0] * layerConf().getStride()[1]);
+    return macsPerOutputPixel * outputPixels < ONEDNN_FROM_MACS;
   }
 
   /** Shapes of one call, from the input and the configuration. */
