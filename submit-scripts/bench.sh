@@ -107,7 +107,7 @@ torch_ok=true
 }>> "$out"
 if $torch_ok; then
   torch_version="$("$py" -c 'import torch, torchvision; print(torch.__version__, "/ torchvision", torchvision.__version__)')"
-  echo "PyTorch $torch_version ($py), $("$py" -c 'import torch; print(torch.get_num_threads())') threads." >> "$out"
+  echo "PyTorch $torch_version ($py); each run sets as many intra-op threads as the process may use cores ($(nproc))." >> "$out"
   for m in resnet50 cspresnext50; do
     w_torch="$(field weights "$("$py" bench/pytorch_bench.py --model "$m" --count)")"
     w_ours="$(field weights "$(mishbench_java -cp "$jobs_cp" io.mishbench.jobs.Main models --model "$m" --format json 2>/dev/null | grep '"name"')")"
@@ -212,9 +212,12 @@ java $opens $memcap -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model re
   echo "ND4J's own op timings (\`bench-train ... --profile-ops\`: OpProfiler with checkElapsedTime, one timed step),"
   echo "the ops with the largest share of op time:"
   echo
-  echo '```'
-  sed -n '/ND4J op time by op name/,$p' "$ops_profile" | grep -E '^[A-Za-z_ ]+[:].*%|%' | sort -t'%' -k1 | head -20 || true
-  echo '```'
+  echo "| op | share of op time | ms |"
+  echo "| --- | ---: | ---: |"
+  # OpProfiler's lines: "CustomOp matmul (<hash>)  >>>  perc: 65.7 Time spent: 3546 ms"
+  sed -n '/ND4J op time by op name/,$p' "$ops_profile" | grep 'perc:' | head -12 |
+    awk '{ for (i = 1; i <= NF; i++) { if ($i == "perc:") p = $(i + 1); if ($i == "spent:") t = $(i + 1) }
+           printf "| %s %s | %.1f%% | %s |\n", $1, $2, p, t }' || true
 } >> "$out"
 
 # --- 3. Spark overhead --------------------------------------------------------------------------------

@@ -1,22 +1,19 @@
 package io.mishbench.eval;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
+import io.mishbench.data.FashionMnistImporter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Fashion-MNIST examples for the landscapes, read straight from the IDX files ({@code train-*} and
- * {@code t10k-*}, optionally gzipped): pixels / 255, one-hot labels of 10 classes, shaped for a
- * network's input (bilinear resize and repeated channels when it is not 28 x 28 grey).
+ * Fashion-MNIST examples for the landscapes, read from the IDX files by
+ * {@link FashionMnistImporter#read}: pixels / 255, one-hot labels of 10 classes, shaped for a network's
+ * input (bilinear resize and repeated channels when it is not 28 x 28 grey).
  */
 public final class LandscapeData {
 
@@ -37,30 +34,37 @@ public final class LandscapeData {
     }
   }
 
-  /** Throws an IllegalArgumentException naming the missing IDX file of {@code split} in {@code dir}. */
+  /** Throws an IllegalArgumentException naming the missing IDX files of {@code split} in {@code dir}. */
   public static void check(Path dir, Split split) {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("Fashion-MNIST folder " + dir + " does not exist");
     }
-    locate(dir, split.prefix + "-images-idx3-ubyte");
-    locate(dir, split.prefix + "-labels-idx1-ubyte");
+    List<String> missing = FashionMnistImporter.missingFiles(dir).stream().filter(f -> f.startsWith(split.prefix)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("missing Fashion-MNIST file(s) " + String.join(", ", missing) + " in " + dir);
+    }
   }
 
-  /** The first {@code n} examples of {@code split}, shaped for {@code inputShape} ({@link LandscapeNetwork#inputShape}). */
+  /**
+   * The first {@code n} examples of {@code split} ({@link FashionMnistImporter#read}), shaped for
+   * {@code inputShape} ({@link LandscapeNetwork#inputShape}).
+   */
   public static DataSet read(Path dir, Split split, int n, long[] inputShape) {
     check(dir, split);
+    FashionMnistImporter.Split all;
     try {
-      byte[] pixels = readIdx(locate(dir, split.prefix + "-images-idx3-ubyte"), 2051, (long) n * SIDE * SIDE);
-      byte[] labels = readIdx(locate(dir, split.prefix + "-labels-idx1-ubyte"), 2049, n);
-      int count = Math.min(labels.length, pixels.length / (SIDE * SIDE));
-      INDArray y = Nd4j.zeros(count, CLASSES);
-      for (int i = 0; i < count; i++) {
-        y.putScalar(i, labels[i] & 0xff, 1.0);
-      }
-      return new DataSet(features(pixels, count, inputShape), y);
+      all = FashionMnistImporter.read(dir, split == Split.TRAIN);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read Fashion-MNIST from " + dir + ": " + e.getMessage(), e);
     }
+    int count = Math.min(n, all.labels().length);
+    byte[] pixels = new byte[count * SIDE * SIDE];
+    INDArray y = Nd4j.zeros(count, CLASSES);
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(all.images()[i], 0, pixels, i * SIDE * SIDE, SIDE * SIDE);
+      y.putScalar(i, all.labels()[i] & 0xff, 1.0);
+    }
+    return new DataSet(features(pixels, count, inputShape), y);
   }
 
   private static INDArray features(byte[] pixels, int count, long[] shape) {
@@ -113,32 +117,5 @@ public final class LandscapeData {
       }
     }
     return dst;
-  }
-
-  private static Path locate(Path dir, String base) {
-    for (String name : List.of(base, base + ".gz")) {
-      if (Files.isRegularFile(dir.resolve(name))) {
-        return dir.resolve(name);
-      }
-    }
-    throw new IllegalArgumentException("missing Fashion-MNIST file " + base + "[.gz] in " + dir);
-  }
-
-  /** The payload of an IDX file after its header, at most {@code limit} bytes. */
-  private static byte[] readIdx(Path p, int magic, long limit) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
-    try (DataInputStream in = new DataInputStream(p.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
-      int m = in.readInt();
-      if (m != magic) {
-        throw new IllegalArgumentException(p + " is not an IDX file of magic " + magic + " (got " + m + ")");
-      }
-      long size = in.readInt();
-      for (int d = 1; d < (magic & 0xff); d++) {
-        size *= in.readInt();
-      }
-      byte[] bytes = new byte[(int) Math.min(size, limit)];
-      in.readFully(bytes);
-      return bytes;
-    }
   }
 }
