@@ -3,14 +3,12 @@ package io.mishbench.eval;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.mishbench.activation.ActivationRegistry;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ConfigLoader;
 import io.mishbench.train.ConfigValidationException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,16 +83,7 @@ public record LandscapeSettings(
 
   /** Loads the landscape block of {@code file} with {@code key=value} overrides. */
   public static LandscapeSettings load(Path file, List<String> overrides) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file);
-    }
-    Config user;
-    try {
-      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
-    }
-    return fromConfig(ConfigLoader.applyOverrides(user, overrides), file.toString());
+    return fromConfig(ConfigLoader.parse(file, overrides), file.toString());
   }
 
   /** Validates the landscape block of an already parsed config; {@code origin} names it in errors. */

@@ -3,7 +3,6 @@ package io.mishbench.eval;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.mishbench.activation.ActivationRegistry;
 import io.mishbench.data.FashionMnistImporter;
 import io.mishbench.train.ConfigLoader;
@@ -121,16 +120,7 @@ public record RobustnessConfig(
 
   /** Loads {@code file} with {@code overrides} ({@code key=value}, keys with their {@code robustness.} prefix). */
   public static RobustnessConfig load(Path file, List<String> overrides) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file);
-    }
-    Config user;
-    try {
-      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
-    }
-    return fromConfig(ConfigLoader.applyOverrides(user, overrides), file.toString());
+    return fromConfig(ConfigLoader.parse(file, overrides), file.toString());
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */

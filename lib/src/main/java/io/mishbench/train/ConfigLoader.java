@@ -57,6 +57,16 @@ public final class ConfigLoader {
 
   /** Loads {@code file} with {@code overrides} ({@code key=value} strings). */
   public static ExperimentConfig load(Path file, List<String> overrides) {
+    return fromConfig(parse(file, overrides), file.toString());
+  }
+
+  /**
+   * The HOCON of {@code file} with {@code overrides} applied, not yet validated: what every command's
+   * config loader (this one, the robustness and landscape ones) starts from.
+   *
+   * @throws IllegalArgumentException when the file is missing or not HOCON, or an override is malformed
+   */
+  public static Config parse(Path file, List<String> overrides) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("config file not found: " + file);
     }
@@ -66,7 +76,7 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
     }
-    return fromConfig(applyOverrides(user, overrides), file.toString());
+    return applyOverrides(user, overrides);
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */
