@@ -1,7 +1,6 @@
 package io.mishbench.eval;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.mishbench.activation.ActivationRegistry;
 import io.mishbench.fs.HadoopFiles;
@@ -195,16 +194,7 @@ public record LandscapeSettings(
   private record R(Config c, List<String> problems) {
 
     <T> T get(String key, Function<String, T> read) {
-      try {
-        return read.apply(key);
-      } catch (ConfigException.Missing e) {
-        problems.add(key + ": required");
-      } catch (ConfigException.WrongType e) {
-        problems.add(key + ": wrong type (" + e.getMessage().replaceFirst("^.*?: ", "") + ")");
-      } catch (ConfigException | IllegalArgumentException e) {
-        problems.add(key + ": " + e.getMessage());
-      }
-      return null;
+      return ConfigLoader.readOrReport(key, read, problems);
     }
 
     String string(String key) {

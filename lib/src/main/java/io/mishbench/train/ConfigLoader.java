@@ -382,22 +382,29 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * {@code read.apply(key)}, or null with the failure added to {@code problems} as one line naming the
+   * key ("required", "wrong type (...)" or the message): how every config loader (this one, the
+   * robustness and landscape ones) reports all problems of a file at once.
+   */
+  public static <T> T readOrReport(String key, Function<String, T> read, List<String> problems) {
+    try {
+      return read.apply(key);
+    } catch (ConfigException.Missing e) {
+      problems.add(key + ": required");
+    } catch (ConfigException.WrongType e) {
+      problems.add(key + ": wrong type (" + e.getMessage().replaceFirst("^.*?: ", "") + ")");
+    } catch (ConfigException | IllegalArgumentException e) {
+      problems.add(key + ": " + e.getMessage());
+    }
+    return null;
+  }
+
   /** Reads keys, turning each failure into a problem line and a placeholder value. */
   private record Reader(Config c, List<String> problems) {
 
     <T> T get(String key, Function<String, T> read) {
-      try {
-        return read.apply(key);
-      } catch (ConfigException.Missing e) {
-        problems.add(key + ": required");
-      } catch (ConfigException.WrongType e) {
-        problems.add(key + ": wrong type (" + e.getMessage().replaceFirst("^.*?: ", "") + ")");
-      } catch (ConfigException e) {
-        problems.add(key + ": " + e.getMessage());
-      } catch (IllegalArgumentException e) {
-        problems.add(key + ": " + e.getMessage());
-      }
-      return null;
+      return readOrReport(key, read, problems);
     }
 
     String requiredString(String key) {
