@@ -109,6 +109,16 @@ public final class ShardBatches {
       return plan;
     }
 
+    /** How many minibatches each worker trains in {@code epoch}, by worker. */
+    public int[] minibatchesPerWorker(int epoch) {
+      EpochPlan plan = plan(epoch);
+      int[] n = new int[plan.workers()];
+      for (int w = 0; w < n.length; w++) {
+        n[w] = plan.batches(w).size();
+      }
+      return n;
+    }
+
     @Override
     public DataSet load(Source source) throws IOException {
       String path = source.getPath();

@@ -165,7 +165,7 @@ public final class LandscapeTraining {
             + last[0] + ", training loss " + net.score() + "); lower loss-landscape.train.learning-rate");
       }
       epochs.add(new RunResult.EpochMetrics(epoch, fitSeconds, n, n / fitSeconds, 0, net.score(), t.learningRate(),
-          last[1], top5, last[0], evalSeconds, wall, null));
+          last[1], top5, last[0], evalSeconds, wall, null, null));
       progress.accept(String.format(java.util.Locale.ROOT,
           "landscape: trained %s epoch %d/%d in %.1f s: training loss %.3f, validation loss %.3f, top-1 %.3f",
           id, epoch, t.epochs(), fitSeconds, net.score(), last[0], last[1]));

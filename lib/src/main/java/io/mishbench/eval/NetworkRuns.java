@@ -170,7 +170,7 @@ public final class NetworkRuns {
       double evalSeconds = (System.nanoTime() - t1) / 1e9;
       elapsed += trainSeconds + evalSeconds;
       epochs.add(new EpochMetrics(epoch, trainSeconds, n, n / trainSeconds, 0, score, cfg.training().learningRate(),
-          acc.top1(), acc.top5(), acc.loss(), evalSeconds, elapsed, null));
+          acc.top1(), acc.top5(), acc.loss(), evalSeconds, elapsed, null, null));
       store.write(record(id, depth, activation, settings, provenance, epochs, Status.RUNNING, startedAt, attempts, null));
       epochSeconds += trainSeconds + evalSeconds;
       epochsTimed++;

@@ -99,7 +99,10 @@ public record RunResult(
    * @param evalSeconds wall time of the evaluation, 0 when not evaluated
    * @param elapsedSeconds the run's {@code wallSeconds} at the end of this epoch
    * @param dataWaitShare share of the workers' training loop spent waiting for the next minibatch
-   *     (an upper bound, see SparkTrainer.WorkerTimes); null when DL4J reported no timings
+   *     (time blocked on the loader thread / (that + fitting time), summed over workers); null when
+   *     not measured
+   * @param roundMillis where a parameter-averaging round's time went, mean milliseconds per round by
+   *     part (see {@code AveragingMaster}); null for runs that did not average
    */
   public record EpochMetrics(
       int epoch,
@@ -114,7 +117,8 @@ public record RunResult(
       Double valLoss,
       double evalSeconds,
       double elapsedSeconds,
-      Double dataWaitShare) {}
+      Double dataWaitShare,
+      Map<String, Double> roundMillis) {}
 
   /**
    * Where a run diverged.

@@ -118,6 +118,7 @@ final class RunRecord {
 
   private static EpochMetrics withElapsed(EpochMetrics m, double elapsed) {
     return new EpochMetrics(m.epoch(), m.trainSeconds(), m.images(), m.imagesPerSecond(), m.averagingRounds(),
-        m.score(), m.learningRate(), m.top1(), m.top5(), m.valLoss(), m.evalSeconds(), elapsed, m.dataWaitShare());
+        m.score(), m.learningRate(), m.top1(), m.top5(), m.valLoss(), m.evalSeconds(), elapsed, m.dataWaitShare(),
+        m.roundMillis());
   }
 }

@@ -1,5 +1,6 @@
 package io.mishbench.train;
 
+import io.mishbench.averaging.AveragingMaster;
 import io.mishbench.data.PreparedDataset;
 import io.mishbench.data.ShardBatches;
 import io.mishbench.eval.LossEvaluation;
@@ -21,13 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats;
-import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
-import org.deeplearning4j.spark.stats.EventStats;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.IEvaluation;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -50,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * is saved beside it as model.zip.
  */
 public final class SparkTrainer {
+
+  /** System property: build every worker's network afresh each round (DL4J's way), for comparisons. */
+  public static final String FRESH_NETWORKS_PROPERTY = "mishbench.averaging.fresh-networks";
 
   private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
 
@@ -148,67 +147,61 @@ public final class SparkTrainer {
         net = new ComputationGraph(ModelZoo.build(spec, cell.seed(), updater(t, schedule), t.weightDecay()));
         net.init();
       }
-      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(t, cell.seed()));
-      sparkNet.setCollectTrainingStats(true);
-      DivergenceGuard guard = new DivergenceGuard(sc);
-      sparkNet.setListeners(guard);
-      for (int epoch = record.epochsDone() + 1; epoch <= t.epochs(); epoch++) {
-        guard.reset();
-        int roundsBefore = averagingRounds(sparkNet);
-        WorkerTimes timesBefore = WorkerTimes.of(sparkNet);
-        long start = System.nanoTime();
-        try {
-          sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
-        } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared
-          Divergence d = guard.first(epoch);
-          if (d == null) {
-            throw unchecked(e);
+      AveragingMaster.Options options = new AveragingMaster.Options(t.workers(), t.averagingFrequency(),
+          !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0);
+      // evaluation only: DL4J's distributed evaluation; training goes through AveragingMaster
+      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, evaluationMaster(t, cell.seed()));
+      try (AveragingMaster master = new AveragingMaster(sc, net, loader::load, options)) {
+        for (int epoch = record.epochsDone() + 1; epoch <= t.epochs(); epoch++) {
+          long start = System.nanoTime();
+          AveragingMaster.Epoch fitted = master.fitEpoch(epoch, loader.minibatchesPerWorker(epoch));
+          if (fitted.diverged()) {
+            return diverged(store, checkpoints, record, new Divergence(epoch, fitted.divergedStep(), fitted.divergedLoss()));
           }
-          return diverged(store, checkpoints, record, d);
-        }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        double score = sparkNet.getScore();
-        // the guard sees a loss computed before its minibatch's update: an update in an epoch's last
-        // steps can still leave non-finite weights behind, which the averaged parameters then show
-        double weights = sparkNet.getNetwork().params().sumNumber().doubleValue();
-        if (!Double.isFinite(score) || !Double.isFinite(weights)) {
-          long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
-          return diverged(store, checkpoints, record, new Divergence(epoch, step,
-              String.valueOf(Double.isFinite(score) ? weights : score)));
-        }
-        WorkerTimes times = WorkerTimes.of(sparkNet).minus(timesBefore);
-        long evalStart = System.nanoTime();
-        Evaluated eval;
-        try {
-          eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
-        } catch (Exception e) {
-          if (!nanPredictions(e)) {
-            throw unchecked(e);
+          double trainSeconds = (System.nanoTime() - start) / 1e9;
+          double score = fitted.score();
+          // a worker sees a loss computed before its minibatch's update: an update in an epoch's last
+          // steps can still leave non-finite weights behind, which the averaged parameters then show
+          double weights = net.params().sumNumber().doubleValue();
+          if (!Double.isFinite(score) || !Double.isFinite(weights)) {
+            long step = net.getConfiguration().getIterationCount();
+            return diverged(store, checkpoints, record, new Divergence(epoch, step,
+                String.valueOf(Double.isFinite(score) ? weights : score)));
           }
-          // finite weights can still overflow at inference, where batch norm uses its running statistics
-          long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
-          return diverged(store, checkpoints, record, new Divergence(epoch, step, "NaN"));
+          long evalStart = System.nanoTime();
+          Evaluated eval;
+          try {
+            eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
+          } catch (Exception e) {
+            if (!nanPredictions(e)) {
+              throw unchecked(e);
+            }
+            // finite weights can still overflow at inference, where batch norm uses its running statistics
+            long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
+            return diverged(store, checkpoints, record, new Divergence(epoch, step, "NaN"));
+          }
+          double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
+          long images = ds.manifest().train().count();
+          EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
+              schedule.atEndOfEpoch(epoch), eval == null ? null : eval.top1(), eval == null ? null : eval.top5(),
+              eval == null ? null : eval.loss(), evalSeconds, 0,
+              Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
+          record.addEpoch(m);
+          checkpoints.save(net, record.checkpoint(net));
+          RunResult now = record.result(Status.RUNNING, null, null);
+          store.write(now);
+          log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds ({} ms each, {} ms of it fitting), waiting"
+                  + " for data {}% of worker time, loss {}, lr {}{}",
+              runId, epoch, t.epochs(), String.format("%.1f", trainSeconds), String.format("%.1f", m.imagesPerSecond()),
+              m.averagingRounds(), fitted.roundMillis().get("round"), fitted.roundMillis().get("fit"),
+              String.format("%.2f", 100 * fitted.dataWaitShare()), String.format("%.4f", score),
+              String.format("%.3g", m.learningRate()),
+              eval == null ? "" : String.format(", val top-1 %.4f top-5 %.4f loss %.4f", eval.top1(), eval.top5(),
+                  eval.loss()));
+          progress.epochDone(now, t.epochs());
         }
-        double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
-        long images = ds.manifest().train().count();
-        EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds,
-            averagingRounds(sparkNet) - roundsBefore, score, schedule.atEndOfEpoch(epoch),
-            eval == null ? null : eval.top1(), eval == null ? null : eval.top5(), eval == null ? null : eval.loss(),
-            evalSeconds, 0, Double.isNaN(times.waitShare()) ? null : times.waitShare());
-        record.addEpoch(m);
-        checkpoints.save(sparkNet.getNetwork(), record.checkpoint(sparkNet.getNetwork()));
-        RunResult now = record.result(Status.RUNNING, null, null);
-        store.write(now);
-        log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds, waiting for data {}% of worker time,"
-                + " loss {}, lr {}{}",
-            runId, epoch, t.epochs(), String.format("%.1f", trainSeconds), String.format("%.1f", m.imagesPerSecond()),
-            m.averagingRounds(), String.format("%.2f", 100 * times.waitShare()), String.format("%.4f", score),
-            String.format("%.3g", m.learningRate()),
-            eval == null ? "" : String.format(", val top-1 %.4f top-5 %.4f loss %.4f", eval.top1(), eval.top5(),
-                eval.loss()));
-        progress.epochDone(now, t.epochs());
       }
-      saveModel(sparkNet.getNetwork(), store, runId, sc);
+      saveModel(net, store, runId, sc);
       RunResult done = record.result(Status.COMPLETE, null, null);
       store.write(done);
       checkpoints.delete(runId);
@@ -250,15 +243,13 @@ public final class SparkTrainer {
     return r;
   }
 
-  private static ParameterAveragingTrainingMaster trainingMaster(Training t, long seed) {
+  /**
+   * The training master DL4J's {@link SparkComputationGraph} requires; mishbench evaluates through it
+   * and trains with {@link AveragingMaster}.
+   */
+  private static ParameterAveragingTrainingMaster evaluationMaster(Training t, long seed) {
     return new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
         .batchSizePerWorker(t.batchSizePerWorker())
-        .averagingFrequency(t.averagingFrequency())
-        .workerPrefetchNumBatches(2)
-        .saveUpdater(true)
-        // one partition per worker already (ShardBatches.trainPaths): moving minibatches would
-        // break the plan's locality and its even shares
-        .repartionData(Repartition.NumPartitionsWorkersDiffers)
         .rngSeed(seed)
         .build();
   }
@@ -282,50 +273,6 @@ public final class SparkTrainer {
     IEvaluation[] done = net.doEvaluation(val, batch, new Evaluation(ds.manifest().classes(), 5), new LossEvaluation());
     Evaluation e = (Evaluation) done[0];
     return new Evaluated(e.accuracy(), e.topNAccuracy(), ((LossEvaluation) done[1]).loss());
-  }
-
-  /** Parameter averagings so far: one aggregation per data split, as DL4J's training stats count them. */
-  static int averagingRounds(SparkComputationGraph net) {
-    SparkTrainingStats stats = net.getSparkTrainingStats();
-    if (stats == null
-        || !stats.getKeySet().contains(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)) {
-      return 0;
-    }
-    return stats.getValue(ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS).size();
-  }
-
-  /**
-   * DL4J's cumulative worker timings (ms): whole worker tasks, fetching the initial model, and
-   * fitting minibatches. What is left of a task after the model fetch and the fitting is time the
-   * worker waited for its next minibatch (DL4J's own "get time" misses it: its prefetching iterator
-   * blocks in hasNext()), plus the loop's own small overhead, so {@link #waitShare} is an upper bound.
-   */
-  record WorkerTimes(long totalMs, long initialModelMs, long fitMs) {
-
-    static WorkerTimes of(SparkComputationGraph net) {
-      SparkTrainingStats s = net.getSparkTrainingStats();
-      return new WorkerTimes(
-          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_TOTAL_TIME_MS),
-          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_GET_INITIAL_MODEL_TIME_MS),
-          sum(s, CommonSparkTrainingStats.WORKER_FLAT_MAP_PROCESS_MINI_BATCH_TIMES_MS));
-    }
-
-    private static long sum(SparkTrainingStats s, String key) {
-      if (s == null || !s.getKeySet().contains(key)) {
-        return 0;
-      }
-      return s.getValue(key).stream().mapToLong(EventStats::getDurationMs).sum();
-    }
-
-    WorkerTimes minus(WorkerTimes before) {
-      return new WorkerTimes(totalMs - before.totalMs, initialModelMs - before.initialModelMs, fitMs - before.fitMs);
-    }
-
-    /** The share of the workers' training loop spent not fitting: waiting for data. NaN without stats. */
-    double waitShare() {
-      long loop = totalMs - initialModelMs;
-      return loop <= 0 ? Double.NaN : Math.max(0, loop - fitMs) / (double) loop;
-    }
   }
 
   /** The optimizer of {@code t} with the learning rate of {@code schedule}. */

@@ -16,7 +16,7 @@ final class Runs {
     for (int e = 1; e <= epochs; e++) {
       Double t1 = e == 2 && epochs > 2 ? null : e == epochs ? top1 : top1 * e / epochs; // epoch 2 of longer runs is not evaluated
       em.add(new RunResult.EpochMetrics(e, 10.0 * e, 100L * e, 10.0, 3, 2.5 / e, 0.01, t1, t1 == null ? null : top5,
-          t1 == null ? null : 1.5, t1 == null ? 0 : 1.0, 11.0 * e, e == 1 ? null : 0.25));
+          t1 == null ? null : 1.5, t1 == null ? 0 : 1.0, 11.0 * e, e == 1 ? null : 0.25, null));
     }
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("width", 0.5);

@@ -19,7 +19,7 @@ class GridProgressTest {
   }
 
   private static EpochMetrics epoch(int e, double elapsed, Double top1) {
-    return new EpochMetrics(e, 50, 1000, 20, 4, 0.5, 0.1, top1, top1 == null ? null : 0.99, null, 5, elapsed, null);
+    return new EpochMetrics(e, 50, 1000, 20, 4, 0.5, 0.1, top1, top1 == null ? null : 0.99, null, 5, elapsed, null, null);
   }
 
   @Test

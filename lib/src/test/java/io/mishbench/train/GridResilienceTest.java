@@ -147,26 +147,6 @@ class GridResilienceTest {
   }
 
   @Test
-  void theGuardStopsAtTheFirstNonFiniteLossAndReportsItsStep() {
-    org.deeplearning4j.nn.graph.ComputationGraph net = new org.deeplearning4j.nn.graph.ComputationGraph(
-        io.mishbench.model.ModelZoo.build(new io.mishbench.model.ModelSpec("resnet20", "mish", 3, 16, 3, 0.25, 1.0), 1,
-            new org.nd4j.linalg.learning.config.Adam(0.01), 0));
-    net.init();
-    DivergenceGuard guard = new DivergenceGuard(sc);
-    net.setListeners(guard);
-    org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.rand(4, 3, 16, 16);
-    org.nd4j.linalg.api.ndarray.INDArray y = org.nd4j.linalg.factory.Nd4j.eye(3).getRows(0, 1, 2, 0);
-    net.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
-    net.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
-    assertNull(guard.first(1), "finite losses pass");
-    x.putScalar(new long[] {1, 2, 3, 4}, Double.NaN);
-    assertThrows(DivergenceGuard.DivergedException.class, () -> net.fit(new org.nd4j.linalg.dataset.DataSet(x, y)));
-    assertEquals(new RunResult.Divergence(1, 2, "NaN"), guard.first(1));
-    guard.reset();
-    assertNull(guard.first(1));
-  }
-
-  @Test
   void aCorruptRecordIsReportedAndRetrainedAndAChangedConfigGetsNewIds() throws Exception {
     ExperimentConfig cfg = config("grid", "training.epochs = 1\ngrid { models = [resnet20], activations = [leakyrelu, mish] }");
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,0 +1,244 @@
+package io.mishbench.averaging;
+
+import io.mishbench.averaging.WorkerResult.Part;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
+
+/**
+ * Synchronous parameter averaging on Spark's own primitives, with DL4J's semantics
+ * ({@code ParameterAveragingTrainingMaster} with {@code saveUpdater(true)}): every round, each worker
+ * starts from the same parameters and updater state, fits {@code F} of its minibatches, and the
+ * driver replaces its network's parameters and updater state by the workers' means and advances the
+ * step counter by {@code F}. One worker at {@code F = 1} is plain fitting.
+ *
+ * <p>What a round costs, and what this master does about it:
+ * <ul>
+ *   <li>the state travels once per direction per worker, in {@link ArrayCodec}'s bulk form (a
+ *       broadcast out, task results back), never in ND4J's element-by-element form;
+ *   <li>executors keep their networks between rounds ({@link NetworkPool}) and set the state in
+ *       place; later rounds ask Spark for the executor each worker ran on before, so its network and
+ *       its shard cache are there;
+ *   <li>results are summed by {@code treeAggregate} whose depth is chosen so that the driver receives
+ *       at most about sqrt(workers) sums;
+ *   <li>timings come from the code ({@link Part}) and from Spark's listener events
+ *       ({@link RoundTimeline}), and are reported per epoch as mean milliseconds per round.
+ * </ul>
+ */
+public final class AveragingMaster implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AveragingMaster.class);
+
+  /**
+   * @param workers parallel workers (Spark partitions per round), >= 1
+   * @param averagingFrequency minibatches each worker fits between averagings, >= 1
+   * @param reuseNetworks keep networks on executors between rounds (false: build one per worker and
+   *     round, as DL4J does; for comparison)
+   * @param treeDepth depth of Spark's tree aggregation; 0 chooses it from the worker count
+   */
+  public record Options(int workers, int averagingFrequency, boolean reuseNetworks, int treeDepth) {
+    public Options {
+      if (workers < 1 || averagingFrequency < 1 || treeDepth < 0) {
+        throw new IllegalArgumentException(String.format(
+            "workers %d and averaging frequency %d must be >= 1, tree depth %d >= 0", workers, averagingFrequency,
+            treeDepth));
+      }
+    }
+
+    /** The tree depth used: 1 (every worker's result straight to the driver) up to 4 workers, else 2. */
+    public int depth() {
+      return treeDepth > 0 ? treeDepth : workers <= 4 ? 1 : 2;
+    }
+  }
+
+  /** One epoch: rounds, images and minibatches, the last averaged loss, and where a round's time went. */
+  public record Epoch(int rounds, long images, int minibatches, double score, int networksBuilt, double dataWaitShare,
+      Map<String, Double> roundMillis, long divergedStep, String divergedLoss) {
+
+    public boolean diverged() {
+      return divergedStep >= 0;
+    }
+  }
+
+  private final JavaSparkContext sc;
+  private final ComputationGraph net;
+  private final Options options;
+  private final boolean local;
+  private final String id = UUID.randomUUID().toString();
+  private final RoundTimeline timeline = new RoundTimeline(id);
+  private final Broadcast<RoundTask.Setup> setup;
+  private final Map<Integer, String> lastLocation = new HashMap<>();
+  private int round;
+
+  public AveragingMaster(JavaSparkContext sc, ComputationGraph net, MinibatchLoader loader, Options options) {
+    this.sc = sc;
+    this.net = net;
+    this.options = options;
+    this.local = sc.master().startsWith("local");
+    String json = net.getConfiguration().toJson();
+    // the step and epoch counters are set by every round: leave them out of the pool's key
+    String key = Integer.toHexString(json.replaceAll("\"(iterationCount|epochCount)\" ?: ?\\d+", "").hashCode())
+        + "-" + json.length();
+    this.setup = sc.broadcast(new RoundTask.Setup(json, key, loader, options.reuseNetworks()));
+    sc.sc().addSparkListener(timeline);
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /**
+   * Trains one epoch: worker {@code w} fits its {@code minibatches[w]} minibatches of {@code epoch}
+   * in order, {@code F} per round; rounds go on while any worker has minibatches left (a worker with
+   * none left sits the round out). Stops at the first round in which a worker saw a non-finite loss,
+   * leaving the network as averaged before that round.
+   */
+  public Epoch fitEpoch(int epoch, int[] minibatches) throws InterruptedException {
+    if (minibatches.length != options.workers()) {
+      throw new IllegalArgumentException(minibatches.length + " workers planned, " + options.workers() + " configured");
+    }
+    int f = options.averagingFrequency();
+    int rounds = (Arrays.stream(minibatches).max().orElse(0) + f - 1) / f;
+    int firstRound = round;
+    long images = 0;
+    int batches = 0;
+    int built = 0;
+    double score = Double.NaN;
+    long waitNanos = 0;
+    long fitNanos = 0;
+    Map<String, Double> sums = new LinkedHashMap<>();
+    for (int r = 0; r < rounds; r++) {
+      List<RoundTask.Assignment> work = new ArrayList<>();
+      for (int w = 0; w < minibatches.length; w++) {
+        int from = Math.min(r * f, minibatches[w]);
+        work.add(new RoundTask.Assignment(w, epoch, from, Math.min(from + f, minibatches[w])));
+      }
+      long roundStart = System.nanoTime();
+      INDArray updater = net.getUpdater().getStateViewArray();
+      RoundState state = new RoundState(net.params(), updater, net.getConfiguration().getIterationCount(),
+          net.getConfiguration().getEpochCount());
+      Broadcast<RoundState> bc = sc.broadcast(state);
+      long broadcastDone = System.nanoTime();
+      sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, id + ":" + round);
+      long jobSubmit = System.currentTimeMillis();
+      WorkerResult sum;
+      try {
+        sum = assignments(work).mapPartitions(new RoundTask(setup, bc))
+            .treeAggregate(WorkerResult.empty(), WorkerResult::plus, WorkerResult::plus, options.depth());
+      } finally {
+        sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, null);
+      }
+      long aggregated = System.currentTimeMillis();
+      long updateStart = System.nanoTime();
+      if (sum.divergedStep() >= 0) {
+        bc.destroy();
+        return new Epoch(r, images + sum.images(), batches + sum.minibatches(), score, built + sum.networksBuilt(),
+            share(waitNanos, fitNanos), means(sums, r), sum.divergedStep(), sum.divergedLoss());
+      }
+      if (sum.workers() > 0) {
+        net.params().assign(sum.params().divi(sum.workers()));
+        if (updater != null && sum.updater() != null) {
+          updater.assign(sum.updater().divi(sum.workers()));
+        }
+        score = sum.meanScore();
+      }
+      net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + f);
+      long roundEnd = System.nanoTime();
+      bc.destroy();
+      lastLocation.putAll(sum.locations());
+      images += sum.images();
+      batches += sum.minibatches();
+      built += sum.networksBuilt();
+      waitNanos += sum.sumNanos(Part.DATA_WAIT);
+      fitNanos += sum.sumNanos(Part.FIT);
+      add(sums, "round", (roundEnd - roundStart) / 1e6);
+      add(sums, "broadcast", (broadcastDone - roundStart) / 1e6);
+      for (Part p : Part.values()) {
+        add(sums, camel(p.name()), sum.maxNanos(p) / 1e6);
+      }
+      add(sums, "update", (roundEnd - updateStart) / 1e6);
+      sparkParts(sums, round, jobSubmit, aggregated);
+      round++;
+    }
+    timeline.forgetBefore(firstRound + rounds);
+    return new Epoch(rounds, images, batches, score, built, share(waitNanos, fitNanos), means(sums, rounds), -1, null);
+  }
+
+  /** Spark's parts of round {@code r}: scheduling, task deserialization, result serialization, aggregation. */
+  private void sparkParts(Map<String, Double> sums, int r, long jobSubmit, long aggregated) throws InterruptedException {
+    if (!timeline.awaitEnd(r, 2000)) {
+      log.debug("no job-end event for averaging round {} yet", r);
+      return;
+    }
+    RoundTimeline.Round t = timeline.round(r);
+    synchronized (t) {
+      if (t.firstLaunch != Long.MAX_VALUE) {
+        add(sums, "schedule", (double) (t.firstLaunch - jobSubmit));
+      }
+      add(sums, "taskDeserialize", (double) t.maxTaskDeserialize);
+      add(sums, "resultSerialize", (double) t.maxResultSerialize);
+      add(sums, "resultFetch", (double) t.maxGettingResult);
+      if (t.lastTrainingFinish >= 0) {
+        add(sums, "aggregate", (double) (aggregated - t.lastTrainingFinish));
+      }
+      add(sums, "treeLevels", (double) t.laterStagesMs);
+    }
+  }
+
+  private JavaRDD<RoundTask.Assignment> assignments(List<RoundTask.Assignment> work) {
+    if (local || lastLocation.isEmpty()) {
+      return sc.parallelize(work, work.size());
+    }
+    List<Tuple2<RoundTask.Assignment, scala.collection.Seq<String>>> withPlaces = new ArrayList<>();
+    for (RoundTask.Assignment a : work) {
+      String at = lastLocation.get(a.worker());
+      List<String> places = at == null || at.isEmpty() ? List.of() : List.of(at);
+      withPlaces.add(new Tuple2<>(a, JavaConverters.asScalaBuffer(places).toSeq()));
+    }
+    return sc.sc().makeRDD(JavaConverters.asScalaBuffer(withPlaces).toSeq(), ClassTag$.MODULE$.apply(RoundTask.Assignment.class))
+        .toJavaRDD();
+  }
+
+  private static double share(long wait, long fit) {
+    return wait + fit == 0 ? Double.NaN : wait / (double) (wait + fit);
+  }
+
+  private static void add(Map<String, Double> sums, String key, double v) {
+    sums.merge(key, v, Double::sum);
+  }
+
+  private static Map<String, Double> means(Map<String, Double> sums, int rounds) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    sums.forEach((k, v) -> m.put(k, rounds == 0 ? 0 : Math.round(v / rounds * 100) / 100.0));
+    return m;
+  }
+
+  private static String camel(String name) {
+    String[] w = name.toLowerCase(java.util.Locale.ROOT).split("_");
+    StringBuilder b = new StringBuilder(w[0]);
+    for (int i = 1; i < w.length; i++) {
+      b.append(Character.toUpperCase(w[i].charAt(0))).append(w[i].substring(1));
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    sc.sc().removeSparkListener(timeline);
+    setup.destroy();
+  }
+}

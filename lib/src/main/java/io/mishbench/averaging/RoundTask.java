@@ -1,0 +1,178 @@
+package io.mishbench.averaging;
+
+import io.mishbench.averaging.WorkerResult.Part;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One worker's part of an averaging round, run in a Spark task: take the broadcast state, take a
+ * network from the executor's {@link NetworkPool}, copy the state into it, fit the worker's
+ * minibatches of the round (each read on a loader thread while the previous one trains), and return
+ * the network's parameters and updater state with the timings of each {@link Part}. A non-finite loss
+ * stops the worker at once and is reported instead of parameters.
+ */
+final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>, WorkerResult> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Minibatches {@code [from, to)} of {@code worker} in {@code epoch}. */
+  record Assignment(int worker, int epoch, int from, int to) implements Serializable {}
+
+  /** What stays the same through a run: the network's configuration and the data. */
+  record Setup(String configJson, String configKey, MinibatchLoader loader, boolean reuseNetworks)
+      implements Serializable {}
+
+  private final Broadcast<Setup> setup;
+  private final Broadcast<RoundState> state;
+
+  RoundTask(Broadcast<Setup> setup, Broadcast<RoundState> state) {
+    this.setup = setup;
+    this.state = state;
+  }
+
+  @Override
+  public Iterator<WorkerResult> call(Iterator<Assignment> assignments) throws Exception {
+    List<WorkerResult> out = new java.util.ArrayList<>(1);
+    while (assignments.hasNext()) {
+      out.add(train(assignments.next()));
+    }
+    return out.iterator();
+  }
+
+  private WorkerResult train(Assignment a) throws Exception {
+    long[] nanos = new long[Part.values().length];
+    long t = System.nanoTime();
+    Setup s = setup.value();
+    RoundState st = state.value();
+    t = lap(nanos, Part.FETCH, t);
+    NetworkPool.Lease lease = s.reuseNetworks()
+        ? NetworkPool.take(s.configKey(), () -> build(s.configJson()))
+        : new NetworkPool.Lease(s.configKey(), build(s.configJson()), true);
+    ComputationGraph net = lease.net();
+    t = lap(nanos, Part.NETWORK, t);
+    net.params().assign(st.params());
+    INDArray updaterView = st.updater() == null ? null : net.getUpdater().getStateViewArray();
+    if (updaterView != null) {
+      updaterView.assign(st.updater());
+    }
+    net.getConfiguration().setIterationCount((int) st.iteration());
+    net.getConfiguration().setEpochCount(st.epoch());
+    t = lap(nanos, Part.SET_STATE, t);
+    long images = 0;
+    int fitted = 0;
+    double score = Double.NaN;
+    try (Prefetch batches = new Prefetch(s.loader(), a)) {
+      for (int i = a.from(); i < a.to(); i++) {
+        DataSet d = batches.next();
+        t = lap(nanos, Part.DATA_WAIT, t);
+        net.fit(d);
+        score = net.score();
+        t = lap(nanos, Part.FIT, t);
+        images += d.numExamples();
+        fitted++;
+        if (!Double.isFinite(score)) {
+          lease.release();
+          return WorkerResult.of(a.worker(), location(), null, null, score, images, fitted, lease.built(), nanos)
+              .diverged(st.iteration() + fitted - 1, score);
+        }
+      }
+    }
+    INDArray params = net.params().dup();
+    INDArray updater = updaterView == null ? null : net.getUpdater().getStateViewArray().dup();
+    lease.release();
+    lap(nanos, Part.COLLECT, t);
+    return WorkerResult.of(a.worker(), location(), params, updater, score, images, fitted, lease.built(), nanos);
+  }
+
+  private static long lap(long[] nanos, Part p, long since) {
+    long now = System.nanoTime();
+    nanos[p.ordinal()] += now - since;
+    return now;
+  }
+
+  static ComputationGraph build(String json) {
+    ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+    net.init();
+    return net;
+  }
+
+  /** This executor as a Spark task location, so later rounds can ask for the same one. */
+  static String location() {
+    SparkEnv env = SparkEnv.get();
+    if (env == null) {
+      return "";
+    }
+    return "executor_" + env.blockManager().blockManagerId().host() + "_" + env.executorId();
+  }
+
+  /** The round's minibatches read one ahead on a loader thread. */
+  private static final class Prefetch implements AutoCloseable {
+
+    private static final DataSet END = new DataSet();
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+      Thread th = new Thread(r, "mishbench-minibatch-loader");
+      th.setDaemon(true);
+      return th;
+    });
+    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(2);
+    private final Future<?> loading;
+
+    Prefetch(MinibatchLoader loader, Assignment a) {
+      loading = thread.submit(() -> {
+        try {
+          for (int i = a.from(); i < a.to(); i++) {
+            ready.put(loader.load(a.epoch(), a.worker(), i));
+          }
+          ready.put(END);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+          ready.offer(e);
+        }
+        return null;
+      });
+    }
+
+    DataSet next() throws InterruptedException, IOException {
+      Object o = ready.take();
+      if (o instanceof DataSet d && d != END) {
+        return d;
+      }
+      if (o instanceof IOException e) {
+        throw e;
+      }
+      if (o instanceof RuntimeException e) {
+        throw e;
+      }
+      if (o instanceof Error e) {
+        throw e;
+      }
+      if (o instanceof Exception e) {
+        throw new UncheckedIOException(new IOException(e));
+      }
+      throw new IllegalStateException("fewer minibatches than planned");
+    }
+
+    @Override
+    public void close() {
+      loading.cancel(true);
+      thread.shutdownNow();
+    }
+  }
+}

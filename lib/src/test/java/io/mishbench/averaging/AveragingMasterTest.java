@@ -1,0 +1,191 @@
+package io.mishbench.averaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mishbench.model.ModelSpec;
+import io.mishbench.model.ModelZoo;
+import io.mishbench.train.SparkSetup;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * AveragingMaster keeps DL4J's parameter-averaging semantics: one worker at F = 1 is plain fitting;
+ * N workers equal N copies of the network fitted side by side and averaged (parameters and updater
+ * state) every F minibatches; executors that keep their networks give what fresh networks give.
+ */
+class AveragingMasterTest {
+
+  private static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    sc = new JavaSparkContext(SparkSetup.withDefaults(new SparkConf().setMaster("local[2]").setAppName("averaging")));
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.close();
+  }
+
+  /** Deterministic minibatches of 16x16 RGB noise, 3 classes; one chosen minibatch can be poisoned with NaN. */
+  record Noise(int poisonWorker, int poisonIndex) implements MinibatchLoader {
+    @Override
+    public DataSet load(int epoch, int worker, int index) {
+      var rng = Nd4j.getRandomFactory().getNewRandomInstance(1000L * epoch + 100L * worker + index);
+      INDArray x = Nd4j.rand(rng, 4, 3, 16, 16).castTo(DataType.FLOAT);
+      INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
+      for (int i = 0; i < 4; i++) {
+        y.putScalar(i, (i + index + worker) % 3, 1f);
+      }
+      if (worker == poisonWorker && index == poisonIndex && epoch == 1) {
+        x.putScalar(new long[] {0, 0, 0, 0}, Float.NaN);
+      }
+      return new DataSet(x, y);
+    }
+  }
+
+  private static final Noise DATA = new Noise(-1, -1);
+
+  private static ComputationGraph network() {
+    ComputationGraph net = new ComputationGraph(ModelZoo.build(
+        new ModelSpec("resnet20", "mish", 3, 16, 3, 0.25, 1.0), 7, new Nesterovs(0.05, 0.9), 1e-4));
+    net.init();
+    return net;
+  }
+
+  private static ComputationGraph copy(ComputationGraph net) {
+    ComputationGraph c = new ComputationGraph(net.getConfiguration().clone());
+    c.init(net.params().dup(), true);
+    c.getUpdater().getStateViewArray().assign(net.getUpdater().getStateViewArray());
+    return c;
+  }
+
+  private static AveragingMaster master(ComputationGraph net, MinibatchLoader data, int workers, int f, boolean reuse) {
+    return new AveragingMaster(sc, net, data, new AveragingMaster.Options(workers, f, reuse, 0));
+  }
+
+  @Test
+  void oneWorkerAtFrequencyOneIsPlainFitting() throws Exception {
+    ComputationGraph spark = network();
+    ComputationGraph plain = copy(spark);
+    try (AveragingMaster m = master(spark, DATA, 1, 1, true)) {
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        AveragingMaster.Epoch e = m.fitEpoch(epoch, new int[] {5});
+        assertEquals(5, e.rounds());
+        assertEquals(20, e.images());
+        for (int i = 0; i < 5; i++) {
+          plain.fit(DATA.load(epoch, 0, i));
+        }
+        assertEquals(plain.score(), e.score(), 1e-5, "the loss of the last minibatch");
+      }
+    }
+    assertClose(plain.params(), spark.params(), 1e-5, "parameters");
+    assertClose(plain.getUpdater().getStateViewArray(), spark.getUpdater().getStateViewArray(), 1e-5, "momentum");
+    assertEquals(plain.getConfiguration().getIterationCount(), spark.getConfiguration().getIterationCount());
+  }
+
+  @Test
+  void workersAreAveragedEveryFMinibatchesLikeCopiesFittedSideBySide() throws Exception {
+    ComputationGraph spark = network();
+    ComputationGraph reference = copy(spark);
+    int[] minibatches = {5, 3}; // uneven: worker 1 sits out the last round
+    int f = 2;
+    AveragingMaster.Epoch e;
+    try (AveragingMaster m = master(spark, DATA, 2, f, true)) {
+      e = m.fitEpoch(1, minibatches);
+    }
+    assertEquals(3, e.rounds());
+    assertEquals(8, e.minibatches());
+    for (int round = 0; round < 3; round++) {
+      INDArray params = null;
+      INDArray updater = null;
+      int contributing = 0;
+      for (int w = 0; w < 2; w++) {
+        int from = Math.min(round * f, minibatches[w]);
+        int to = Math.min(from + f, minibatches[w]);
+        ComputationGraph worker = copy(reference);
+        for (int i = from; i < to; i++) {
+          worker.fit(DATA.load(1, w, i));
+        }
+        // a worker without minibatches returns the broadcast state unchanged, as DL4J's workers do
+        params = params == null ? worker.params().dup() : params.addi(worker.params());
+        updater = updater == null ? worker.getUpdater().getStateViewArray().dup()
+            : updater.addi(worker.getUpdater().getStateViewArray());
+        contributing++;
+      }
+      reference.params().assign(params.divi(contributing));
+      reference.getUpdater().getStateViewArray().assign(updater.divi(contributing));
+      reference.getConfiguration().setIterationCount(reference.getConfiguration().getIterationCount() + f);
+    }
+    assertClose(reference.params(), spark.params(), 1e-5, "parameters");
+    assertClose(reference.getUpdater().getStateViewArray(), spark.getUpdater().getStateViewArray(), 1e-5, "momentum");
+    assertEquals(6, spark.getConfiguration().getIterationCount(), "F steps per round, as DL4J counts them");
+  }
+
+  @Test
+  void executorsThatKeepTheirNetworksEndWhereFreshNetworksEnd() throws Exception {
+    ComputationGraph kept = network();
+    ComputationGraph fresh = copy(kept);
+    int builtKept = 0;
+    int builtFresh = 0;
+    try (AveragingMaster a = master(kept, DATA, 2, 2, true); AveragingMaster b = master(fresh, DATA, 2, 2, false)) {
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        builtKept += a.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
+        builtFresh += b.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
+      }
+    }
+    assertEquals(kept.params(), fresh.params(), "bit for bit");
+    assertEquals(kept.getUpdater().getStateViewArray(), fresh.getUpdater().getStateViewArray());
+    assertEquals(8, builtFresh, "a fresh network per worker and round");
+    assertTrue(builtKept <= 2, "kept networks are built once per concurrent worker: " + builtKept);
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheEpochAndNamesItsStep() throws Exception {
+    ComputationGraph net = network();
+    INDArray before;
+    AveragingMaster.Epoch e;
+    try (AveragingMaster m = master(net, new Noise(1, 3), 2, 2, true)) {
+      m.fitEpoch(1, new int[] {2, 2}); // round 0 of epoch 1 trains minibatches 0-1: finite
+      before = net.params().dup();
+      e = m.fitEpoch(1, new int[] {6, 6});
+    }
+    assertTrue(e.diverged());
+    assertEquals("NaN", e.divergedLoss());
+    assertEquals(2 + 3, e.divergedStep(), "2 steps before, then minibatch 3 of the round starting at step 2");
+    assertEquals(1, e.rounds(), "the round before the poisoned one was averaged");
+    assertFalse(net.params().isNaN().any(), "the poisoned round is not averaged in");
+    assertTrue(!before.equals(net.params()));
+  }
+
+  @Test
+  void timingsOfEveryPartAreReported() throws Exception {
+    try (AveragingMaster m = master(network(), DATA, 2, 1, true)) {
+      AveragingMaster.Epoch e = m.fitEpoch(1, new int[] {3, 3});
+      for (String part : new String[] {"round", "broadcast", "fetch", "network", "setState", "fit", "dataWait",
+          "collect", "update", "schedule", "taskDeserialize", "resultSerialize", "aggregate"}) {
+        assertTrue(e.roundMillis().containsKey(part), part + " in " + e.roundMillis());
+        assertTrue(e.roundMillis().get(part) >= 0, part + " in " + e.roundMillis());
+      }
+      assertTrue(e.roundMillis().get("fit") > 0);
+      assertTrue(e.roundMillis().get("round") >= e.roundMillis().get("fit"), e.roundMillis().toString());
+      assertTrue(e.dataWaitShare() >= 0 && e.dataWaitShare() < 1, "wait share " + e.dataWaitShare());
+    }
+  }
+
+  private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
+    double diff = expected.sub(actual).amaxNumber().doubleValue();
+    assertTrue(diff <= tol, what + ": largest difference " + diff + " > " + tol);
+  }
+}
