@@ -8,6 +8,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -133,6 +134,9 @@ public final class ArrayCodec {
       p.position(at).get(chunk, 0, n);
       out.writeBytes(chunk, 0, n);
     }
+    // the pointer does not keep the array alive: without this, a dense copy made above can be
+    // collected, and its native buffer freed by ND4J's deallocator, while its bytes are being copied
+    Reference.reachabilityFence(dense);
   }
 
   static INDArray read(Source in) throws IOException {
@@ -201,6 +205,7 @@ public final class ArrayCodec {
       int n = (int) Math.min(chunk.length, bytes - at);
       in.readBytes(chunk, 0, n);
       p.position(at).put(chunk, 0, n);
+      Reference.reachabilityFence(array);
     }
     Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
     return array;

@@ -28,8 +28,12 @@ import scala.reflect.ClassTag$;
  *
  * <p>What a round costs, and what this master does about it:
  * <ul>
- *   <li>the state travels once per direction per worker, in {@link ArrayCodec}'s bulk form (a
- *       broadcast out, task results back), never in ND4J's element-by-element form;
+ *   <li>on a cluster the state travels once per direction per worker, in {@link ArrayCodec}'s bulk
+ *       form (a broadcast out, task results back), never in ND4J's element-by-element form; results
+ *       are the pooled network's own arrays, which go back to the pool once Spark has serialized them;
+ *   <li>in Spark local mode, where the workers run in the driver's JVM, the state is not serialized at
+ *       all: workers read it where it is and add their results into one sum
+ *       ({@link InProcessExchange});
  *   <li>executors keep their networks between rounds ({@link NetworkPool}) and set the state in
  *       place; later rounds ask Spark for the executor each worker ran on before, so its network and
  *       its shard cache are there;
@@ -49,8 +53,11 @@ public final class AveragingMaster implements AutoCloseable {
    * @param reuseNetworks keep networks on executors between rounds (false: build one per worker and
    *     round, as DL4J does; for comparison)
    * @param treeDepth depth of Spark's tree aggregation; 0 chooses it from the worker count
+   * @param inProcess in Spark local mode, exchange the state through memory ({@link InProcessExchange})
+   *     instead of Spark's broadcast and task results (false: the serialized path, for comparison)
    */
-  public record Options(int workers, int averagingFrequency, boolean reuseNetworks, int treeDepth) {
+  public record Options(int workers, int averagingFrequency, boolean reuseNetworks, int treeDepth,
+      boolean inProcess) {
     public Options {
       if (workers < 1 || averagingFrequency < 1 || treeDepth < 0) {
         throw new IllegalArgumentException(String.format(
@@ -60,6 +67,11 @@ public final class AveragingMaster implements AutoCloseable {
     }
 
     /** The tree depth used: 1 (every worker's result straight to the driver) up to 4 workers, else 2. */
+    /** {@code workers} and {@code averagingFrequency} with the defaults: kept networks, automatic depth, in-process exchange. */
+    public Options(int workers, int averagingFrequency) {
+      this(workers, averagingFrequency, true, 0, true);
+    }
+
     public int depth() {
       return treeDepth > 0 ? treeDepth : workers <= 4 ? 1 : 2;
     }
@@ -78,6 +90,7 @@ public final class AveragingMaster implements AutoCloseable {
   private final ComputationGraph net;
   private final Options options;
   private final boolean local;
+  private final boolean inProcess;
   private final String id = UUID.randomUUID().toString();
   private final RoundTimeline timeline = new RoundTimeline(id);
   private final Broadcast<RoundTask.Setup> setup;
@@ -88,12 +101,13 @@ public final class AveragingMaster implements AutoCloseable {
     this.sc = sc;
     this.net = net;
     this.options = options;
-    this.local = sc.master().startsWith("local");
+    this.local = sc.sc().isLocal(); // local and local[n]: executors in this JVM (not local-cluster)
     String json = net.getConfiguration().toJson();
     // the step and epoch counters are set by every round: leave them out of the pool's key
     String key = Integer.toHexString(json.replaceAll("\"(iterationCount|epochCount)\" ?: ?\\d+", "").hashCode())
         + "-" + json.length();
-    this.setup = sc.broadcast(new RoundTask.Setup(json, key, loader, options.reuseNetworks()));
+    this.inProcess = local && options.inProcess();
+    this.setup = sc.broadcast(new RoundTask.Setup(json, key, loader, options.reuseNetworks(), inProcess ? id : null));
     sc.sc().addSparkListener(timeline);
   }
 
@@ -124,14 +138,16 @@ public final class AveragingMaster implements AutoCloseable {
     for (int r = 0; r < rounds; r++) {
       List<RoundTask.Assignment> work = new ArrayList<>();
       for (int w = 0; w < minibatches.length; w++) {
-        int from = Math.min(r * f, minibatches[w]);
-        work.add(new RoundTask.Assignment(w, epoch, from, Math.min(from + f, minibatches[w])));
+        if (r * f < minibatches[w]) { // a worker whose minibatches are done sits the round out, as in DL4J
+          work.add(new RoundTask.Assignment(w, epoch, r * f, Math.min(r * f + f, minibatches[w])));
+        }
       }
       long roundStart = System.nanoTime();
       INDArray updater = net.getUpdater().getStateViewArray();
       RoundState state = new RoundState(net.params(), updater, net.getConfiguration().getIterationCount(),
           net.getConfiguration().getEpochCount());
-      Broadcast<RoundState> bc = sc.broadcast(state);
+      InProcessExchange.Slot slot = inProcess ? InProcessExchange.open(id, state) : null;
+      Broadcast<RoundState> bc = inProcess ? null : sc.broadcast(state);
       long broadcastDone = System.nanoTime();
       sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, id + ":" + round);
       long jobSubmit = System.currentTimeMillis();
@@ -145,20 +161,23 @@ public final class AveragingMaster implements AutoCloseable {
       long aggregated = System.currentTimeMillis();
       long updateStart = System.nanoTime();
       if (sum.divergedStep() >= 0) {
-        bc.destroy();
+        destroy(bc);
         return new Epoch(r, images + sum.images(), batches + sum.minibatches(), score, built + sum.networksBuilt(),
             share(waitNanos, fitNanos), means(sums, r), sum.divergedStep(), sum.divergedLoss());
       }
-      if (sum.workers() > 0) {
-        net.params().assign(sum.params().divi(sum.workers()));
-        if (updater != null && sum.updater() != null) {
-          updater.assign(sum.updater().divi(sum.workers()));
+      INDArray paramsSum = slot != null ? slot.params() : sum.params();
+      INDArray updaterSum = slot != null ? slot.updater() : sum.updater();
+      int contributed = slot != null ? slot.count() : sum.workers();
+      if (contributed > 0) {
+        net.params().assign(paramsSum.divi(contributed));
+        if (updater != null && updaterSum != null) {
+          updater.assign(updaterSum.divi(contributed));
         }
         score = sum.meanScore();
       }
       net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + f);
       long roundEnd = System.nanoTime();
-      bc.destroy();
+      destroy(bc);
       lastLocation.putAll(sum.locations());
       images += sum.images();
       batches += sum.minibatches();
@@ -213,6 +232,12 @@ public final class AveragingMaster implements AutoCloseable {
         .toJavaRDD();
   }
 
+  private static void destroy(Broadcast<?> bc) {
+    if (bc != null) {
+      bc.destroy();
+    }
+  }
+
   private static double share(long wait, long fit) {
     return wait + fit == 0 ? Double.NaN : wait / (double) (wait + fit);
   }
@@ -240,5 +265,6 @@ public final class AveragingMaster implements AutoCloseable {
   public void close() {
     sc.sc().removeSparkListener(timeline);
     setup.destroy();
+    InProcessExchange.close(id);
   }
 }

@@ -34,8 +34,14 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
   record Assignment(int worker, int epoch, int from, int to) implements Serializable {}
 
   /** What stays the same through a run: the network's configuration and the data. */
-  record Setup(String configJson, String configKey, MinibatchLoader loader, boolean reuseNetworks)
-      implements Serializable {}
+  record Setup(String configJson, String configKey, MinibatchLoader loader, boolean reuseNetworks,
+      String inProcessMaster) implements Serializable {
+
+    /** Whether workers run in the driver's JVM and exchange through {@link InProcessExchange}. */
+    boolean inProcess() {
+      return inProcessMaster != null;
+    }
+  }
 
   private final Broadcast<Setup> setup;
   private final Broadcast<RoundState> state;
@@ -58,7 +64,8 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
     long[] nanos = new long[Part.values().length];
     long t = System.nanoTime();
     Setup s = setup.value();
-    RoundState st = state.value();
+    InProcessExchange.Slot slot = s.inProcess() ? InProcessExchange.slot(s.inProcessMaster()) : null;
+    RoundState st = slot != null ? slot.state() : state.value();
     t = lap(nanos, Part.FETCH, t);
     NetworkPool.Lease lease = s.reuseNetworks()
         ? NetworkPool.take(s.configKey(), () -> build(s.configJson()))
@@ -92,11 +99,19 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
         }
       }
     }
-    INDArray params = net.params().dup();
-    INDArray updater = updaterView == null ? null : net.getUpdater().getStateViewArray().dup();
-    lease.release();
-    lap(nanos, Part.COLLECT, t);
-    return WorkerResult.of(a.worker(), location(), params, updater, score, images, fitted, lease.built(), nanos);
+    WorkerResult r;
+    if (slot != null) { // summed here, in the driver's JVM: nothing travels
+      slot.add(net.params(), updaterView == null ? null : net.getUpdater().getStateViewArray());
+      lease.release();
+      lap(nanos, Part.COLLECT, t);
+      r = WorkerResult.of(a.worker(), location(), null, null, score, images, fitted, lease.built(), nanos).summedInProcess();
+    } else { // the network's own arrays, serialized by Spark; the network goes back to the pool after that
+      INDArray updater = updaterView == null ? null : net.getUpdater().getStateViewArray();
+      lap(nanos, Part.COLLECT, t);
+      r = WorkerResult.of(a.worker(), location(), net.params(), updater, score, images, fitted, lease.built(), nanos);
+      r.afterSerialization(lease::release);
+    }
+    return r;
   }
 
   private static long lap(long[] nanos, Part p, long since) {

@@ -51,6 +51,8 @@ public final class WorkerResult implements Serializable {
   private long[] sumNanos = new long[Part.values().length];
   private long[] maxNanos = new long[Part.values().length];
   private TreeMap<Integer, String> locations = new TreeMap<>();
+  private int summedInProcess;
+  private transient Runnable afterSerialization;
 
   /** The empty sum. */
   public static WorkerResult empty() {
@@ -64,7 +66,7 @@ public final class WorkerResult implements Serializable {
     r.params = params;
     r.updater = updater;
     r.workers = params == null ? 0 : 1;
-    r.scoreSum = params == null ? 0 : score;
+    r.scoreSum = score;
     r.images = images;
     r.minibatches = minibatches;
     r.networksBuilt = built ? 1 : 0;
@@ -72,6 +74,28 @@ public final class WorkerResult implements Serializable {
     r.maxNanos = nanos.clone();
     r.locations.put(worker, location);
     return r;
+  }
+
+  /** A worker whose parameters went into the driver JVM's sum ({@link InProcessExchange}) instead of this result. */
+  WorkerResult summedInProcess() {
+    summedInProcess = 1;
+    return this;
+  }
+
+  /**
+   * Runs {@code action} once this result has been written by Kryo or Java serialization: the arrays
+   * it holds are a pooled network's own, which may be reused only after that.
+   */
+  void afterSerialization(Runnable action) {
+    afterSerialization = action;
+  }
+
+  private void serialized() {
+    Runnable a = afterSerialization;
+    afterSerialization = null;
+    if (a != null) {
+      a.run();
+    }
   }
 
   /** A worker that stopped at a non-finite loss: it contributes no parameters. */
@@ -96,6 +120,7 @@ public final class WorkerResult implements Serializable {
       }
     }
     into.workers += from.workers;
+    into.summedInProcess += from.summedInProcess;
     into.scoreSum += from.scoreSum;
     into.images += from.images;
     into.minibatches += from.minibatches;
@@ -125,9 +150,15 @@ public final class WorkerResult implements Serializable {
     return workers;
   }
 
-  /** Mean of the contributing workers' last minibatch losses; NaN when none contributed. */
+  /** Workers whose parameters were summed in the driver's JVM instead ({@link InProcessExchange}). */
+  public int summedInProcessCount() {
+    return summedInProcess;
+  }
+
+  /** Mean of the contributing workers' last minibatch losses (in-process ones included); NaN when none contributed. */
   public double meanScore() {
-    return workers == 0 ? Double.NaN : scoreSum / workers;
+    int n = workers + summedInProcess;
+    return n == 0 ? Double.NaN : scoreSum / n;
   }
 
   public long images() {
@@ -168,6 +199,7 @@ public final class WorkerResult implements Serializable {
     out.defaultWriteObject();
     ArrayCodec.write(params, out);
     ArrayCodec.write(updater, out);
+    serialized();
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
@@ -185,6 +217,7 @@ public final class WorkerResult implements Serializable {
       out.writeLong(r.images);
       out.writeInt(r.minibatches);
       out.writeInt(r.networksBuilt);
+      out.writeInt(r.summedInProcess);
       out.writeLong(r.divergedStep);
       out.writeString(r.divergedLoss);
       out.writeLongs(r.sumNanos);
@@ -200,6 +233,7 @@ public final class WorkerResult implements Serializable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      r.serialized();
     }
 
     @Override
@@ -210,6 +244,7 @@ public final class WorkerResult implements Serializable {
       r.images = in.readLong();
       r.minibatches = in.readInt();
       r.networksBuilt = in.readInt();
+      r.summedInProcess = in.readInt();
       r.divergedStep = in.readLong();
       r.divergedLoss = in.readString();
       r.sumNanos = in.readLongs(Part.values().length);

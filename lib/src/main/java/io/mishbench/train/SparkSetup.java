@@ -61,7 +61,10 @@ public final class SparkSetup {
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
         // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m
         .setIfMissing("spark.kryoserializer.buffer.max", "1024m")
-        .setIfMissing("spark.ui.showConsoleProgress", "false");
+        .setIfMissing("spark.ui.showConsoleProgress", "false")
+        // an averaging round broadcasts the network's parameters and updater state, which LZ4 barely
+        // shrinks but costs a pass over on both ends (bench.sh's round anatomy)
+        .setIfMissing("spark.broadcast.compress", "false");
   }
 
   /** A context for {@code appName} with {@link #withDefaults}. */

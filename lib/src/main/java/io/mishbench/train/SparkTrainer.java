@@ -50,6 +50,12 @@ public final class SparkTrainer {
   /** System property: build every worker's network afresh each round (DL4J's way), for comparisons. */
   public static final String FRESH_NETWORKS_PROPERTY = "mishbench.averaging.fresh-networks";
 
+  /**
+   * System property: in Spark local mode, move the averaging state through Spark's broadcast and task
+   * results (serialized, as on a cluster) instead of through memory; for comparisons.
+   */
+  public static final String SERIALIZED_PROPERTY = "mishbench.averaging.serialized";
+
   private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
 
   private SparkTrainer() {}
@@ -148,7 +154,7 @@ public final class SparkTrainer {
         net.init();
       }
       AveragingMaster.Options options = new AveragingMaster.Options(t.workers(), t.averagingFrequency(),
-          !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0);
+          !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0, !Boolean.getBoolean(SERIALIZED_PROPERTY));
       // evaluation only: DL4J's distributed evaluation; training goes through AveragingMaster
       SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, evaluationMaster(t, cell.seed()));
       try (AveragingMaster master = new AveragingMaster(sc, net, loader::load, options)) {

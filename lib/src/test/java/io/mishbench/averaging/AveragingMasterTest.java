@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -72,7 +74,12 @@ class AveragingMasterTest {
   }
 
   private static AveragingMaster master(ComputationGraph net, MinibatchLoader data, int workers, int f, boolean reuse) {
-    return new AveragingMaster(sc, net, data, new AveragingMaster.Options(workers, f, reuse, 0));
+    return master(net, data, workers, f, reuse, true);
+  }
+
+  private static AveragingMaster master(ComputationGraph net, MinibatchLoader data, int workers, int f, boolean reuse,
+      boolean inProcess) {
+    return new AveragingMaster(sc, net, data, new AveragingMaster.Options(workers, f, reuse, 0, inProcess));
   }
 
   @Test
@@ -95,30 +102,32 @@ class AveragingMasterTest {
     assertEquals(plain.getConfiguration().getIterationCount(), spark.getConfiguration().getIterationCount());
   }
 
-  @Test
-  void workersAreAveragedEveryFMinibatchesLikeCopiesFittedSideBySide() throws Exception {
+  @ParameterizedTest(name = "in-process exchange: {0}")
+  @ValueSource(booleans = {true, false})
+  void workersAreAveragedEveryFMinibatchesLikeCopiesFittedSideBySide(boolean inProcess) throws Exception {
     ComputationGraph spark = network();
     ComputationGraph reference = copy(spark);
     int[] minibatches = {5, 3}; // uneven: worker 1 sits out the last round
     int f = 2;
     AveragingMaster.Epoch e;
-    try (AveragingMaster m = master(spark, DATA, 2, f, true)) {
+    try (AveragingMaster m = master(spark, DATA, 2, f, true, inProcess)) {
       e = m.fitEpoch(1, minibatches);
     }
     assertEquals(3, e.rounds());
     assertEquals(8, e.minibatches());
+    assertTrue(Double.isFinite(e.score()), "mean loss of the last round's workers: " + e.score());
     for (int round = 0; round < 3; round++) {
       INDArray params = null;
       INDArray updater = null;
       int contributing = 0;
       for (int w = 0; w < 2; w++) {
-        int from = Math.min(round * f, minibatches[w]);
-        int to = Math.min(from + f, minibatches[w]);
+        if (round * f >= minibatches[w]) {
+          continue; // a worker without minibatches left sits the round out, as DL4J's do
+        }
         ComputationGraph worker = copy(reference);
-        for (int i = from; i < to; i++) {
+        for (int i = round * f; i < Math.min(round * f + f, minibatches[w]); i++) {
           worker.fit(DATA.load(1, w, i));
         }
-        // a worker without minibatches returns the broadcast state unchanged, as DL4J's workers do
         params = params == null ? worker.params().dup() : params.addi(worker.params());
         updater = updater == null ? worker.getUpdater().getStateViewArray().dup()
             : updater.addi(worker.getUpdater().getStateViewArray());
@@ -133,13 +142,15 @@ class AveragingMasterTest {
     assertEquals(6, spark.getConfiguration().getIterationCount(), "F steps per round, as DL4J counts them");
   }
 
-  @Test
-  void executorsThatKeepTheirNetworksEndWhereFreshNetworksEnd() throws Exception {
+  @ParameterizedTest(name = "in-process exchange: {0}")
+  @ValueSource(booleans = {true, false})
+  void executorsThatKeepTheirNetworksEndWhereFreshNetworksEnd(boolean inProcess) throws Exception {
     ComputationGraph kept = network();
     ComputationGraph fresh = copy(kept);
     int builtKept = 0;
     int builtFresh = 0;
-    try (AveragingMaster a = master(kept, DATA, 2, 2, true); AveragingMaster b = master(fresh, DATA, 2, 2, false)) {
+    try (AveragingMaster a = master(kept, DATA, 2, 2, true, inProcess);
+        AveragingMaster b = master(fresh, DATA, 2, 2, false, inProcess)) {
       for (int epoch = 1; epoch <= 2; epoch++) {
         builtKept += a.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
         builtFresh += b.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
@@ -149,6 +160,23 @@ class AveragingMasterTest {
     assertEquals(kept.getUpdater().getStateViewArray(), fresh.getUpdater().getStateViewArray());
     assertEquals(8, builtFresh, "a fresh network per worker and round");
     assertTrue(builtKept <= 2, "kept networks are built once per concurrent worker: " + builtKept);
+  }
+
+  @Test
+  void fourWorkersOnTwoCoresAndAnUnevenPlanStillAverageEveryWorker() throws Exception {
+    // more workers than task slots: a worker's pooled network may be taken by a later task of the same
+    // round only after its result was serialized
+    ComputationGraph a = network();
+    ComputationGraph b = copy(a);
+    try (AveragingMaster serialized = master(a, DATA, 4, 2, true, false);
+        AveragingMaster inProcess = master(b, DATA, 4, 2, true, true)) {
+      AveragingMaster.Epoch ea = serialized.fitEpoch(1, new int[] {3, 4, 2, 4});
+      AveragingMaster.Epoch eb = inProcess.fitEpoch(1, new int[] {3, 4, 2, 4});
+      assertEquals(13, ea.minibatches());
+      assertEquals(2, ea.rounds());
+      assertEquals(ea.score(), eb.score(), 1e-6);
+    }
+    assertClose(a.params(), b.params(), 1e-6, "serialized and in-process exchange");
   }
 
   @Test
@@ -169,9 +197,10 @@ class AveragingMasterTest {
     assertTrue(!before.equals(net.params()));
   }
 
-  @Test
-  void timingsOfEveryPartAreReported() throws Exception {
-    try (AveragingMaster m = master(network(), DATA, 2, 1, true)) {
+  @ParameterizedTest(name = "in-process exchange: {0}")
+  @ValueSource(booleans = {true, false})
+  void timingsOfEveryPartAreReported(boolean inProcess) throws Exception {
+    try (AveragingMaster m = master(network(), DATA, 2, 1, true, inProcess)) {
       AveragingMaster.Epoch e = m.fitEpoch(1, new int[] {3, 3});
       for (String part : new String[] {"round", "broadcast", "fetch", "network", "setState", "fit", "dataWait",
           "collect", "update", "schedule", "taskDeserialize", "resultSerialize", "aggregate"}) {
