@@ -3,7 +3,8 @@ package io.mishbench.jobs;
 import io.mishbench.model.ModelCounter;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
-import io.mishbench.train.AveragingCostModel;
+import io.mishbench.averaging.AveragingCostModel;
+import io.mishbench.averaging.AveragingMaster;
 import io.mishbench.train.SparkSetup;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -24,9 +25,9 @@ import scala.reflect.ClassTag$;
 @Command(name = "bench-cost-model", mixinStandardHelpOptions = true,
     description = "Prints, as a Markdown table, the scaling efficiency that parameter averaging can reach for one model"
         + " on 8, 32 and 128 executors (or --executors) over 10, 25 and 100 Gbit/s links (or --gbit), at averaging"
-        + " frequencies 1, 5 and 20 (or --frequencies), from io.mishbench.train.AveragingCostModel. The Kryo codec"
-        + " rate of the parameter arrays is measured in this process; the executors' training rate and the fixed"
-        + " per-round cost are inputs.")
+        + " frequencies 1, 5 and 20 (or --frequencies), from io.mishbench.averaging.AveragingCostModel. The codec rate"
+        + " (ArrayCodec through Spark's Kryo) and the array copy rate are measured in this process; the fixed cost of"
+        + " a stage comes from a measured round anatomy (bench.sh), the executors' training rate is an input.")
 final class BenchCostModelCommand implements Callable<Integer> {
 
   @Option(names = "--model", defaultValue = "cspresnext50", description = "Model (default: ${DEFAULT-VALUE}).") String model;
@@ -40,8 +41,8 @@ final class BenchCostModelCommand implements Callable<Integer> {
   double imagesPerSecond;
   @Option(names = "--batch", defaultValue = "32", description = "Minibatch per executor (default: ${DEFAULT-VALUE}).") int batch;
   @Option(names = "--fixed-seconds", required = true,
-      description = "Per-round cost independent of executors and links (job scheduling, network rebuild), e.g. as"
-          + " bench.sh fits it from local train runs.")
+      description = "Cost of one Spark stage independent of bytes (scheduling and task deserialization), as a"
+          + " round anatomy measures it (roundMillis.schedule + roundMillis.taskDeserialize in run.json).")
   double fixedSeconds;
   @Option(names = "--executors", split = ",", defaultValue = "8,32,128", description = "Executor counts (default: ${DEFAULT-VALUE}).")
   List<Integer> executors;
@@ -58,27 +59,34 @@ final class BenchCostModelCommand implements Callable<Integer> {
     ModelSpec spec = new ModelSpec(model, "mish", classes, resolution, 3, 1.0, 1.0);
     long params = ModelCounter.count(ModelZoo.build(spec, 1, new Sgd(0.1), 0),
         InputType.convolutional(resolution, resolution, 3)).params();
-    double codec = kryoBytesPerSecond(params * (1 + updaterState));
-    AveragingCostModel m = new AveragingCostModel(params, updaterState * params, imagesPerSecond, batch, codec, fixedSeconds);
+    long values = params * (1 + updaterState);
+    double codec = codecBytesPerSecond(values);
+    double copy = copyBytesPerSecond(values);
+    AveragingCostModel m =
+        new AveragingCostModel(params, updaterState * params, imagesPerSecond, batch, codec, copy, fixedSeconds);
     System.out.printf(Locale.ROOT, "%s: %,d parameters + %,d updater values = %.1f MB per executor per round and direction;"
-            + " Kryo codec %.0f MB/s (measured here); executor %.0f images/s at batch %d (assumed); fixed %.2f s per round.%n%n",
-        model, params, updaterState * params, m.bytesPerRound() / 1e6, codec / 1e6, imagesPerSecond, batch, fixedSeconds);
-    StringBuilder head = new StringBuilder("| executors | link Gbit/s | aggregation (driver + reducers) |");
+            + " codec %.0f MB/s and array copies %.0f MB/s (measured here); executor %.0f images/s at batch %d (assumed);"
+            + " fixed %.3f s per stage (measured).%n%n",
+        model, params, updaterState * params, m.bytesPerRound() / 1e6, codec / 1e6, copy / 1e6, imagesPerSecond, batch,
+        fixedSeconds);
+    StringBuilder head = new StringBuilder("| executors | link Gbit/s | aggregation |");
     StringBuilder rule = new StringBuilder("| ---: | ---: | ---: |");
     for (int f : frequencies) {
-      head.append(" efficiency F=").append(f).append(" | round s F=").append(f).append(" |");
-      rule.append(" ---: | ---: |");
+      head.append(" efficiency F=").append(f).append(" | round s F=").append(f).append(" | beyond compute s F=")
+          .append(f).append(" |");
+      rule.append(" ---: | ---: | ---: |");
     }
     System.out.println(head);
     System.out.println(rule);
     for (int n : executors) {
       for (double g : gbits) {
         int k = AveragingCostModel.reducers(n);
+        boolean direct = new AveragingMaster.Options(n, 1).depth() == 1;
         StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s | %s |", n, trim(g),
-            k == n ? "driver " + n : "driver " + k + " + " + k + " x " + ((n + k - 1) / k)));
+            direct ? "driver " + n : "driver " + k + " + " + k + " x " + ((n + k - 1) / k)));
         for (int f : frequencies) {
           AveragingCostModel.Round r = m.round(n, f, g);
-          row.append(String.format(Locale.ROOT, " %.0f%% | %.2f |", 100 * r.efficiency(), r.total()));
+          row.append(String.format(Locale.ROOT, " %.0f%% | %.3f | %.3f |", 100 * r.efficiency(), r.total(), r.overhead()));
         }
         System.out.println(row);
       }
@@ -90,8 +98,8 @@ final class BenchCostModelCommand implements Callable<Integer> {
     return g == Math.rint(g) ? String.valueOf((long) g) : String.valueOf(g);
   }
 
-  /** Serialise plus deserialise one float array of {@code values} with Spark's Kryo and ND4J's registrator: bytes/s of one direction. */
-  private static double kryoBytesPerSecond(long values) {
+  /** ArrayCodec through Spark's Kryo: bytes/s of one direction (serialize and deserialize timed together, best of 3). */
+  private static double codecBytesPerSecond(long values) {
     SparkConf conf = SparkSetup.withDefaults(new SparkConf());
     SerializerInstance kryo = new KryoSerializer(conf).newInstance();
     INDArray a = Nd4j.rand(DataType.FLOAT, values);
@@ -106,5 +114,18 @@ final class BenchCostModelCommand implements Callable<Integer> {
       }
     }
     return 2 * 4.0 * values / best; // two passes over the bytes
+  }
+
+  /** ND4J's assign of one float array into another of the same shape (a round's in-place state copy), best of 3. */
+  private static double copyBytesPerSecond(long values) {
+    INDArray from = Nd4j.rand(DataType.FLOAT, values);
+    INDArray to = Nd4j.createUninitialized(DataType.FLOAT, values);
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      to.assign(from);
+      best = Math.min(best, (System.nanoTime() - start) / 1e9);
+    }
+    return 4.0 * values / best;
   }
 }

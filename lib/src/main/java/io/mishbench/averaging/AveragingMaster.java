@@ -106,6 +106,9 @@ public final class AveragingMaster implements AutoCloseable {
     // the step and epoch counters are set by every round: leave them out of the pool's key
     String key = Integer.toHexString(json.replaceAll("\"(iterationCount|epochCount)\" ?: ?\\d+", "").hashCode())
         + "-" + json.length();
+    if (!local) {
+      checkExecutorMemory(sc.getConf(), net);
+    }
     this.inProcess = local && options.inProcess();
     this.setup = sc.broadcast(new RoundTask.Setup(json, key, loader, options.reuseNetworks(), inProcess ? id : null));
     sc.sc().addSparkListener(timeline);
@@ -113,6 +116,51 @@ public final class AveragingMaster implements AutoCloseable {
 
   public Options options() {
     return options;
+  }
+
+  /**
+   * Off-heap bytes an executor needs for the state of {@code tasks} concurrent workers, before any
+   * activation: per worker a kept network's parameters, gradients and updater state, plus the
+   * executor's deserialized broadcast of parameters and updater state.
+   */
+  static long executorStateBytes(ComputationGraph net, int tasks) {
+    long params = net.params().length() * net.params().dataType().width();
+    INDArray u = net.getUpdater().getStateViewArray();
+    long updater = u == null ? 0 : u.length() * u.dataType().width();
+    return tasks * (2 * params + updater) + params + updater;
+  }
+
+  /**
+   * Refuses, before the first round, executors whose ND4J off-heap cap ({@code
+   * -Dorg.bytedeco.javacpp.maxbytes} in spark.executor.extraJavaOptions, set by the submit scripts'
+   * --executor-offheap) cannot even hold the kept networks' state; the message gives the size to ask for.
+   */
+  static void checkExecutorMemory(org.apache.spark.SparkConf conf, ComputationGraph net) {
+    String opts = conf.get("spark.executor.extraJavaOptions", "");
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\d+)([kKmMgGtT]?)").matcher(opts);
+    if (!m.find()) {
+      return;
+    }
+    long cap = Long.parseLong(m.group(1)) * switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+      case "k" -> 1L << 10;
+      case "m" -> 1L << 20;
+      case "g" -> 1L << 30;
+      case "t" -> 1L << 40;
+      default -> 1L;
+    };
+    int cores = Integer.parseInt(conf.get("spark.executor.cores", "1"));
+    int perTask = Integer.parseInt(conf.get("spark.task.cpus", "1"));
+    int tasks = Math.max(1, cores / Math.max(1, perTask));
+    long need = executorStateBytes(net, tasks);
+    if (cap < need) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "executors' ND4J off-heap cap is %d MiB, but %d concurrent worker(s) of this model need at least %d MiB for"
+              + " parameters, gradients, updater state and the broadcast alone, before activations; give the executors"
+              + " more (--executor-offheap %dg or more)", cap >> 20, tasks, need >> 20, Math.max(1, (2 * need >> 30) + 1)));
+    }
+    log.info("executor off-heap cap {} MiB; the model's state needs {} MiB of it for {} worker(s) per executor",
+        cap >> 20, need >> 20, tasks);
   }
 
   /**

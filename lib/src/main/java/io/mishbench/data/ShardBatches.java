@@ -12,8 +12,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
-import org.deeplearning4j.core.loader.DataSetLoader;
-import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,10 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Executor-side minibatches.
  *
  * <p>Training: the driver sends each worker only the coordinates of its minibatches in this epoch's
- * {@link EpochPlan}, as DL4J "paths" ({@code <dataset>#batch/<epoch>/<worker>/<index>}), one Spark
- * partition per worker. DL4J's worker hands each path to {@link TrainLoader} on its prefetch thread,
- * which recomputes the plan, reads the worker's shards (through {@link ShardCache}), decodes and
- * augments the images ({@link ImageAugmenter}, then {@link BatchAugmenter} for the whole minibatch)
+ * {@link EpochPlan} (epoch, worker, index); on the executor {@link TrainLoader} recomputes the plan,
+ * reads the worker's shards (through {@link ShardCache}), decodes and augments the images
+ * ({@link ImageAugmenter}, then {@link BatchAugmenter} for the whole minibatch) on a loader thread
  * while the previous minibatch trains. Nothing decoded is cached, shuffled over the network or
  * persisted: an epoch's data costs one read of its shards.
  *
@@ -36,29 +33,10 @@ public final class ShardBatches {
   private ShardBatches() {}
 
   /**
-   * The training minibatch paths of one epoch: {@code workers} partitions, partition w holding
-   * worker w's minibatches in training order. Train them with
-   * {@code SparkComputationGraph.fitPaths(paths, loader)} and a training master that does not
-   * repartition when the partition count equals the worker count.
+   * Builds a worker's planned minibatch on an executor. Serializable: Spark ships it to the executors
+   * once per run; the epoch plans it derives are kept per JVM.
    */
-  public static JavaRDD<String> trainPaths(JavaSparkContext sc, TrainLoader loader, int epoch) {
-    EpochPlan plan = loader.plan(epoch);
-    List<List<String>> perWorker = new ArrayList<>();
-    for (int w = 0; w < plan.workers(); w++) {
-      List<String> paths = new ArrayList<>();
-      for (int b = 0; b < plan.batches(w).size(); b++) {
-        paths.add(loader.root + "#batch/" + epoch + "/" + w + "/" + b);
-      }
-      perWorker.add(paths);
-    }
-    return sc.parallelize(perWorker, perWorker.size()).flatMap(List::iterator);
-  }
-
-  /**
-   * Builds the minibatch a training path names. Serializable: Spark ships it to the executors once
-   * per fit; the epoch plans it derives are kept per JVM.
-   */
-  public static final class TrainLoader implements DataSetLoader {
+  public static final class TrainLoader implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, EpochPlan> PLANS = new ConcurrentHashMap<>();
@@ -117,17 +95,6 @@ public final class ShardBatches {
         n[w] = plan.batches(w).size();
       }
       return n;
-    }
-
-    @Override
-    public DataSet load(Source source) throws IOException {
-      String path = source.getPath();
-      int at = path.lastIndexOf("#batch/");
-      if (at < 0) {
-        throw new IOException("not a mishbench minibatch path: " + path);
-      }
-      String[] f = path.substring(at + "#batch/".length()).split("/");
-      return load(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
     }
 
     /** Minibatch {@code index} of {@code worker} in {@code epoch}: decoded, augmented, labelled. */

@@ -213,6 +213,25 @@ class AveragingMasterTest {
     }
   }
 
+  @Test
+  void executorsWhoseOffHeapCapCannotHoldTheStateAreRefusedWithTheSizeToAskFor() {
+    ComputationGraph net = network();
+    long need = AveragingMaster.executorStateBytes(net, 2);
+    long params = net.params().length() * 4;
+    long momentum = net.getUpdater().getStateViewArray().length() * 4; // none for batch norm's running statistics
+    assertTrue(momentum > 0 && momentum < params);
+    assertEquals(2 * (2 * params + momentum) + params + momentum, need,
+        "2 workers: parameters, gradients, momentum; one broadcast of parameters and momentum");
+    SparkConf small = new SparkConf().set("spark.executor.cores", "2")
+        .set("spark.executor.extraJavaOptions", "-Dfoo=1 -Dorg.bytedeco.javacpp.maxbytes=1k -Dbar=2");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> AveragingMaster.checkExecutorMemory(small, net));
+    assertTrue(e.getMessage().contains("--executor-offheap"), e.getMessage());
+    AveragingMaster.checkExecutorMemory(small.set("spark.executor.extraJavaOptions",
+        "-Dorg.bytedeco.javacpp.maxbytes=2g"), net);
+    AveragingMaster.checkExecutorMemory(new SparkConf(), net); // no cap given: nothing to check
+  }
+
   private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
     double diff = expected.sub(actual).amaxNumber().doubleValue();
     assertTrue(diff <= tol, what + ": largest difference " + diff + " > " + tol);

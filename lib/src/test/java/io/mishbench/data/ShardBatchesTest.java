@@ -23,7 +23,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -141,32 +140,17 @@ class ShardBatchesTest {
   }
 
   @Test
-  void readsTheMinibatchItsPathNames() throws IOException {
-    ShardBatches.TrainLoader loader = loader(2, 4, 7, AugmentSettings.NONE);
-    String path = ds.root() + "#batch/1/1/2";
-    DataSet viaPath = loader.load(new Source() {
-      @Override
-      public InputStream getInputStream() {
-        throw new AssertionError("the loader must not open the path");
+  void minibatchCountsPerWorkerFollowThePlan() throws IOException {
+    ShardBatches.TrainLoader loader = loader(3, 4, 7, AugmentSettings.NONE);
+    int[] counts = loader.minibatchesPerWorker(2);
+    assertEquals(3, counts.length);
+    long images = 0;
+    for (int w = 0; w < counts.length; w++) {
+      for (int b = 0; b < counts[w]; b++) {
+        images += loader.load(2, w, b).numExamples();
       }
-
-      @Override
-      public String getPath() {
-        return path;
-      }
-    });
-    assertEquals(ids(loader.load(1, 1, 2)), ids(viaPath));
-    IOException bad = assertThrows(IOException.class, () -> loader.load(new Source() {
-      @Override
-      public InputStream getInputStream() {
-        return null;
-      }
-
-      @Override
-      public String getPath() {
-        return "/data/some.bin";
-      }
-    }));
-    assertTrue(bad.getMessage().contains("not a mishbench minibatch path"), bad.getMessage());
+      assertTrue(counts[w] <= ShardBatches.maxMinibatchesPerWorker(ds, 3, 4), "worker " + w + ": " + counts[w]);
+    }
+    assertEquals(ds.manifest().train().count(), images, "every training image once per epoch");
   }
 }

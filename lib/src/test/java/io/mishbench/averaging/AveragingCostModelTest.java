@@ -1,4 +1,4 @@
-package io.mishbench.train;
+package io.mishbench.averaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class AveragingCostModelTest {
 
-  // cspresnext50's DL4J parameter count, momentum state, 250 images/s, batch 32, 1 GB/s codec, 0.2 s fixed
-  private final AveragingCostModel m = new AveragingCostModel(20_614_824, 20_614_824, 250, 32, 1e9, 0.2);
+  // cspresnext50's DL4J parameter count, momentum state, 250 images/s, batch 32, 2 GB/s codec, 8 GB/s copies, 0.05 s fixed
+  private final AveragingCostModel m = new AveragingCostModel(20_614_824, 20_614_824, 250, 32, 2e9, 8e9, 0.05);
 
   @Test
   void reducersFollowSparkTreeAggregateAtDepthTwo() {
@@ -23,16 +23,20 @@ class AveragingCostModelTest {
 
   @Test
   void roundAddsItsPartsFromTheFormula() {
-    AveragingCostModel.Round r = m.round(32, 5, 10);
     double s = 4.0 * 2 * 20_614_824; // bytes per round and direction
     double link = 10e9 / 8;
+    AveragingCostModel.Round r = m.round(32, 5, 10); // depth 2: 5 reducers of ceil(32 / 5) = 7 results
     assertEquals(5 * 32 / 250.0, r.compute(), 1e-12);
-    assertEquals(s / link, r.broadcast(), 1e-12);
-    assertEquals((7 + 5) * s / link, r.aggregate(), 1e-12); // 5 reducers receive ceil(32 / 5) = 7, the driver 5
-    // driver serialises, executor deserialises + serialises, reducer deserialises 7 + serialises 1, driver deserialises 5
-    assertEquals(3 + 8 + 5, AveragingCostModel.codecPasses(32));
-    assertEquals(16 * s / 1e9, r.codec(), 1e-12);
-    assertEquals(r.compute() / (r.compute() + r.broadcast() + r.aggregate() + r.codec() + 0.2), r.efficiency(), 1e-12);
+    assertEquals(2 * s / 2e9 + s / link, r.broadcast(), 1e-12);
+    assertEquals(2 * s / 8e9, r.copies(), 1e-12);
+    assertEquals(s / 2e9, r.results(), 1e-12);
+    assertEquals(7 * s / link + 7 * s / 2e9 + s / 2e9 + 5 * s / link + 2 * s / 2e9, r.aggregate(), 1e-12);
+    assertEquals(2 * 0.05, r.fixed(), 1e-12);
+    assertEquals(r.compute() / (r.compute() + r.overhead()), r.efficiency(), 1e-12);
+
+    AveragingCostModel.Round four = m.round(4, 5, 10); // depth 1: the driver receives all 4, one result thread each
+    assertEquals(4 * s / link + s / 2e9, four.aggregate(), 1e-12);
+    assertEquals(0.05, four.fixed(), 1e-12);
   }
 
   @Test
@@ -40,15 +44,13 @@ class AveragingCostModelTest {
     assertTrue(m.round(8, 5, 25).efficiency() > m.round(128, 5, 25).efficiency());
     assertTrue(m.round(32, 20, 25).efficiency() > m.round(32, 5, 25).efficiency());
     assertTrue(m.round(32, 5, 100).efficiency() > m.round(32, 5, 10).efficiency());
-    AveragingCostModel.Round alone = m.round(1, 5, 10);
-    assertEquals(0, alone.broadcast() + alone.aggregate() + alone.codec());
-    assertEquals(3 + 4, AveragingCostModel.codecPasses(4)); // no reducers: the driver deserialises all 4
   }
 
   @Test
   void badInputIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new AveragingCostModel(0, 0, 250, 32, 1e9, 0));
-    assertThrows(IllegalArgumentException.class, () -> new AveragingCostModel(10, 0, 0, 32, 1e9, 0));
+    assertThrows(IllegalArgumentException.class, () -> new AveragingCostModel(0, 0, 250, 32, 1e9, 1e9, 0));
+    assertThrows(IllegalArgumentException.class, () -> new AveragingCostModel(10, 0, 0, 32, 1e9, 1e9, 0));
+    assertThrows(IllegalArgumentException.class, () -> new AveragingCostModel(10, 0, 250, 32, 1e9, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> m.round(0, 5, 10));
     assertThrows(IllegalArgumentException.class, () -> m.round(8, 5, 0));
   }
