@@ -15,8 +15,10 @@
 #   3. Spark overhead: `train` (Spark local[2], 2 parameter-averaging workers) at averaging frequencies 1, 5
 #      and 20 against `bench-fit` (one process, no Spark) on the same data, network and epochs
 #      (conf/bench-overhead.conf, the quickstart's network and data).
-#   4. A cost model of parameter averaging on 8/32/128 executors at 10/25/100 Gbit/s for cspresnext50
-#      (bench-cost-model), with the per-round cost fitted from section 3.
+#   4. Parameter averaging (bench/averaging.sh): the full-size cspresnext50's averaging round taken apart on
+#      local[2] and on 2- and 4-executor standalone clusters, against a gloo all-reduce of the same bytes; the
+#      cost model (bench-cost-model) fed by those measurements and checked against them, then 8/32/128
+#      executors; accuracy parity of 2 and 4 workers at F = 1/5/20 against one process (skipped by --quick).
 #   5. Activations (bench-activations), grouped convolution (bench-grouped-conv), the input pipeline
 #      (bench-data) and the last quickstart's table and data-wait shares.
 # --all adds the ND4J CPU binaries comparison and every full-size zoo model at 224 (well over an hour).
@@ -292,38 +294,18 @@ read -r per_round intercept <<<"${round_s:-}"
   echo
   if [ -n "${per_round:-}" ]; then
     echo "A straight line through the three Spark epochs, epoch seconds = $intercept + rounds x $per_round, gives the cost of"
-    echo "one averaging round on this machine (broadcast of the parameters and Adam's state, the network rebuilt on each"
-    echo "worker, results aggregated, Spark's job scheduling): $per_round s for this small network. The cost model below"
-    echo "takes it as its fixed per-round cost."
+    echo "one averaging round on this machine for this small network: $per_round s (section 4 takes a round apart)."
   fi
 } >> "$out"
 
-# --- 4. cost model ----------------------------------------------------------------------------------
-fixed="${per_round:-0.5}"
-awk -v f="$fixed" 'BEGIN{exit !(f < 0)}' && fixed=0
-echo "bench: cost model" >&2
-# through the launcher: Spark's Kryo needs its full set of Java 17 opens
-cost="$("$mishbench" bench-cost-model --model cspresnext50 \
-  --images-per-sec "$gpu_ips" --batch 32 --fixed-seconds "$fixed" 2>"$work/cost-model.err")" ||
-  cost="(bench-cost-model failed: see mishbench-out/bench/cost-model.err)"
-{
-  echo
-  echo "## Parameter averaging at cluster scale, on paper"
-  echo
-  echo "\`mishbench bench-cost-model --model cspresnext50 --images-per-sec $gpu_ips --batch 32 --fixed-seconds $fixed\`"
-  echo "(io.mishbench.train.AveragingCostModel): per round, every executor trains F minibatches of 32 (compute), the driver"
-  echo "broadcasts the parameters and momentum (Nesterov: one value per parameter) and Spark's treeAggregate (depth 2,"
-  echo "as DL4J uses it) brings them back through about sqrt(N) reducers; each hop is bytes / link speed, plus every"
-  echo "Kryo (de)serialisation on the critical path (rate measured in that process: driver, executor, reducer with its"
-  echo "ceil(N/k) results, driver with k) and the fixed per-round cost fitted above from the local runs. $gpu_ips images/s per GPU executor is an assumption (this project has no GPU to measure"
-  echo "it; set BENCH_GPU_IMAGES_PER_SEC). Efficiency = compute / round time; speed-up = executors x efficiency."
-  echo "Optimistic by construction: no stragglers, full-duplex links used alone."
-  echo
-  echo "$cost"
-  echo
-  echo "What the local runs can check: the fixed per-round cost (fitted above) and the codec rate (measured); the"
-  echo "network terms need a cluster."
-} >> "$out"
+# --- 4. parameter averaging: round anatomy, gloo yardstick, cost model, accuracy parity ----------------------
+echo "bench: parameter averaging (bench/averaging.sh)" >&2
+averaging_args=()
+$quick && averaging_args+=(--skip-parity)
+if ! "$root/bench/averaging.sh" "$work/averaging.md" "${averaging_args[@]}"; then
+  echo "(bench/averaging.sh failed: see mishbench-out/bench/averaging)" > "$work/averaging.md"
+fi
+{ echo; cat "$work/averaging.md"; } >> "$out"
 # --- activations -----------------------------------------------------------------------------------
 elements=16777216
 act_repeats=10
