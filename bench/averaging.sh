@@ -22,7 +22,9 @@ py="${MISHBENCH_PYTHON:-/usr/bin/python3}"
 mishbench="$root/submit-scripts/mishbench"
 work="$root/mishbench-out/bench/averaging"
 fashion="${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
-rm -rf "$work"; mkdir -p "$work"
+mkdir -p "$work"
+# a rerun replaces every measurement; with --skip-parity an earlier parity folder stays (and is reported)
+find "$work" -mindepth 1 -maxdepth 1 ! -name parity ! -name 'parity-*' -exec rm -rf {} +
 gpu_ips="${BENCH_GPU_IMAGES_PER_SEC:-300}"
 
 data="$root/mishbench-out/bench/round-data"
@@ -84,6 +86,7 @@ loop_gbit="$("$py" -c 'import json,sys; print(round(json.load(open(sys.argv[1]))
   >"$work/cost-cluster.md" 2>"$work/cost-cluster.err" || true
 
 if ! $skip_parity; then
+  rm -rf "$work/parity" "$work"/parity-*.log
   prepared="$root/mishbench-out/quickstart/data/prepared"
   if [ ! -f "$prepared/manifest.json" ]; then
     raw="$root/mishbench-out/quickstart/data/raw"
@@ -93,7 +96,9 @@ if ! $skip_parity; then
   for wf in 1:1 2:1 2:5 2:20 4:1 4:5 4:20; do
     w="${wf%:*}" f="${wf#*:}"
     echo "bench: parity, $w worker(s), F=$f, seeds 1-3" >&2
-    MISHBENCH_MASTER="local[$w]" "$mishbench" benchmark --config conf/bench-parity.conf --set "dataset=$prepared" \
+    # a small network: 2 GB of heap and 2 GB off-heap leave room for the rest of the machine
+    MISHBENCH_DRIVER_MEMORY=2g MISHBENCH_DRIVER_OFFHEAP=2g MISHBENCH_MASTER="local[$w]" \
+      "$mishbench" benchmark --config conf/bench-parity.conf --set "dataset=$prepared" \
       --set "training.workers=$w" --set "training.averaging-frequency=$f" --set "results=$work/parity/w$w-f$f" \
       >"$work/parity-w$w-f$f.log" 2>&1 || echo "bench: parity w$w F=$f failed" >&2
   done
