@@ -334,9 +334,9 @@ public final class DatasetPreparer {
     List<Skipped> skipped = new ArrayList<>();
     long[] perClass = new long[numClasses];
     for (LabeledFile f : t.files()) {
-      URI uri = URI.create(f.path());
+      Path file = HadoopFiles.path(f.path());
       ImageDecoder.Stored stored;
-      try (InputStream in = HadoopFiles.fs(uri, conf).open(new Path(uri))) {
+      try (InputStream in = HadoopFiles.fs(file.toUri(), conf).open(file)) {
         stored = ImageDecoder.prepare(in, resolution, channels, encoding);
       } catch (IOException e) {
         skipped.add(new Skipped(f.path(), reason(e)));
@@ -346,10 +346,10 @@ public final class DatasetPreparer {
       labels.add(f.label());
       perClass[f.label()]++;
     }
-    String file = String.format("%s-%05d.msh", t.split(), t.index());
+    String name = String.format("%s-%05d.msh", t.split(), t.index());
     Path staging = new Path(URI.create(stagingUri));
-    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, file), channels, labels, images);
-    return new ShardOutcome(t.split(), t.index(), shardDir + "/" + file, labels.size(), perClass, skipped);
+    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, name), channels, labels, images);
+    return new ShardOutcome(t.split(), t.index(), shardDir + "/" + name, labels.size(), perClass, skipped);
   }
 
   /** A skip reason from a read or decode failure. */

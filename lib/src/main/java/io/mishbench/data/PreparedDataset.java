@@ -36,7 +36,8 @@ public record PreparedDataset(URI root, Manifest manifest) {
             "prepared dataset " + root + " has format version " + m.version() + ", this build reads "
                 + Manifest.FORMAT_VERSION + " (prepare it again)");
       }
-      return new PreparedDataset(root, m);
+      // one spelling per dataset (file:/x, file:///x and /x; hdfs:///x and hdfs://nn:8020/x): the run id hashes it
+      return new PreparedDataset(HadoopFiles.qualify(root, conf), m);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + manifestUri + ": " + e.getMessage(), e);
     }

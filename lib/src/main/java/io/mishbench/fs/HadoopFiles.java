@@ -28,18 +28,63 @@ public final class HadoopFiles {
   private HadoopFiles() {}
 
   /**
-   * Turns a user-given location into a URI: {@code hdfs://}, {@code s3a://}, {@code file:} URIs are
-   * kept; a plain path is made absolute against the working directory as a {@code file:} URI.
+   * Turns a user-given location into a URI. A location is a path, not URI text: a space, {@code %},
+   * {@code #}, {@code ?}, {@code [}, {@code :}, quotes and non-ASCII characters are parts of the name
+   * (never escapes, fragments or queries). {@code scheme://...} and {@code file:} locations keep their
+   * scheme; a plain path is made absolute against the working directory as a {@code file:} URI. Local
+   * files are always spelled {@code file:/abs/path} (never {@code file:///} or with a trailing slash),
+   * so one folder has one spelling; see {@link #qualify} for the default file system's authority.
    */
   public static URI resolve(String location) {
     if (location == null || location.isBlank()) {
       throw new IllegalArgumentException("path is empty");
     }
-    String s = location.trim();
+    String s = location.strip();
+    URI uri;
     if (s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || s.startsWith("file:")) {
-      return URI.create(s);
+      uri = new Path(s).toUri(); // Hadoop's Path quotes every character that URI syntax would interpret
+    } else {
+      uri = Paths.get(s).toAbsolutePath().normalize().toUri();
     }
-    return Paths.get(s).toAbsolutePath().normalize().toUri();
+    return canonical(uri);
+  }
+
+  /**
+   * {@code uri} qualified against its file system ({@code hdfs:///x} becomes {@code
+   * hdfs://namenode:8020/x} with the configuration's default file system), in {@link #resolve}'s
+   * spelling: the one name of a folder, for anything that is compared or hashed (run ids).
+   */
+  public static URI qualify(URI uri, Configuration conf) throws IOException {
+    Path p = new Path(uri);
+    return canonical(p.getFileSystem(conf).makeQualified(p).toUri());
+  }
+
+  private static URI canonical(URI uri) {
+    String path = uri.getPath();
+    if (path != null && path.length() > 1 && path.endsWith("/")) {
+      path = path.replaceAll("/+$", "");
+    }
+    String authority = uri.getAuthority();
+    if ("file".equals(uri.getScheme()) && (authority == null || authority.isEmpty() || authority.equals("localhost"))) {
+      authority = null;
+    }
+    if (path == null || uri.isOpaque()) {
+      return uri;
+    }
+    try {
+      return new URI(uri.getScheme(), authority, path, null, null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("not a usable location: " + uri + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The Hadoop path of a file named in a listing or manifest. mishbench writes file names there as
+   * {@link Path#toString()} (readable, not URI-escaped); this is its inverse. Never parse such a name
+   * with {@code URI.create}: a space fails and a {@code #} cuts the name short.
+   */
+  public static Path path(String name) {
+    return new Path(name);
   }
 
   /**
@@ -53,7 +98,12 @@ public final class HadoopFiles {
 
   /** A child of a folder URI. */
   public static URI child(URI parent, String name) {
-    return new Path(new Path(parent), name).toUri();
+    return child(new Path(parent), name).toUri();
+  }
+
+  /** A child of a folder; {@code name} is a name (or relative path), never a URI, so "a:b" is not scheme a. */
+  public static Path child(Path parent, String name) {
+    return new Path(parent, new Path(null, null, name)); // the three-argument Path takes name as a path
   }
 
   /** Writes the content of a file to a stream. */
