@@ -57,8 +57,8 @@ class DatasetPreparerTest {
 
     PreparedDataset ds = PreparedDataset.open(dir.resolve("out").toUri(), new Configuration());
     int total = 0;
-    for (String uri : ds.shardUris("train")) {
-      Shards.Content c = Shards.read(URI.create(uri), new Configuration());
+    for (Shards.Ref ref : ds.shards("train")) {
+      Shards.Content c = Shards.read(ref, new Configuration());
       Pixels px = ImageDecoder.decodeStored(c.images()[0], 3);
       assertEquals(16, Math.min(px.width(), px.height()), "stored with the shorter side at the image size");
       total += c.labels().length;
@@ -173,8 +173,8 @@ class DatasetPreparerTest {
     assertEquals(before, ds.manifest());
     assertEquals(folders, shardFolders(out), "old shards kept, no staging left");
     int images = 0;
-    for (String uri : ds.shardUris("train")) {
-      images += Shards.read(URI.create(uri), new Configuration()).labels().length;
+    for (Shards.Ref ref : ds.shards("train")) {
+      images += Shards.read(ref, new Configuration()).labels().length;
     }
     assertEquals(8, images, "the old shards still read");
   }
@@ -210,8 +210,8 @@ class DatasetPreparerTest {
     PreparedDataset ds = PreparedDataset.open(HadoopFiles.resolve(out.toString()), new Configuration());
     int images = 0;
     for (String split : List.of("train", "val")) {
-      for (String uri : ds.shardUris(split)) {
-        images += Shards.read(URI.create(uri), new Configuration()).labels().length;
+      for (Shards.Ref ref : ds.shards(split)) {
+        images += Shards.read(ref, new Configuration()).labels().length;
       }
     }
     assertEquals(12, images);
