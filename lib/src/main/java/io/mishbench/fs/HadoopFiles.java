@@ -19,11 +19,16 @@ import org.apache.hadoop.fs.Path;
 /** Path resolution, JSON and atomic writes on any Hadoop FileSystem. */
 public final class HadoopFiles {
 
-  /** The JSON mapper used for every file mishbench writes (manifest, run records). */
+  /**
+   * The JSON mapper used for every file mishbench writes (manifest, run records, checkpoint state).
+   * Fields it does not know are ignored, not errors: a record written by a later version (with more
+   * fields) is read, never quarantined or retrained for it.
+   */
   public static final ObjectMapper JSON =
       // no module discovery: Spark brings jackson-module-scala, which would read JSON arrays inside
       // Object-typed values (run settings) back as Scala lists
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private HadoopFiles() {}
 

@@ -284,4 +284,12 @@ class ShardBatchesTest {
     IOException e = firstLoadFailure();
     assertTrue(e.getMessage().contains("label 7, the dataset has 3 classes"), e.getMessage());
   }
+  @Test
+  void aManifestWithFieldsOfALaterVersionIsRead() throws IOException {
+    Path file = dir.resolve(Manifest.FILE_NAME);
+    var json = HadoopFiles.JSON.readTree(file.toFile());
+    io.mishbench.results.ResultsStoreTest.addUnknownFields(json);
+    java.nio.file.Files.writeString(file, json.toPrettyString());
+    assertEquals(ds, PreparedDataset.open(dir.toUri(), new Configuration()));
+  }
 }
