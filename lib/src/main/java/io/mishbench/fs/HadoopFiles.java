@@ -64,7 +64,8 @@ public final class HadoopFiles {
     return canonical(p.getFileSystem(conf).makeQualified(p).toUri());
   }
 
-  private static URI canonical(URI uri) {
+  /** {@code uri} in {@link #resolve}'s spelling: no trailing slash, {@code file:/abs} for local files. */
+  public static URI canonical(URI uri) {
     String path = uri.getPath();
     if (path != null && path.length() > 1 && path.endsWith("/")) {
       path = path.replaceAll("/+$", "");

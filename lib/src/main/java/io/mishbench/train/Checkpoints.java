@@ -2,6 +2,7 @@ package io.mishbench.train;
 
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.results.ResultsStore;
+import io.mishbench.results.RunLock;
 import io.mishbench.results.RunResult.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,9 @@ public final class Checkpoints {
     URI dir = store.runDir(state.runId());
     URI model = HadoopFiles.child(dir, state.modelFile());
     try {
+      RunLock.fence(dir);
       HadoopFiles.writeAtomically(model, conf, out -> ModelSerializer.writeModel(net, out, true));
+      RunLock.fence(dir);
       HadoopFiles.writeJson(HadoopFiles.child(dir, STATE_FILE), state, conf);
       FileSystem fs = HadoopFiles.fs(dir, conf);
       for (FileStatus st : fs.listStatus(new Path(dir))) {
