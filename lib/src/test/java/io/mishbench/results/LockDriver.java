@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * A second driver for the lock tests, as its own process: {@code LockDriver <runDir URI> <stale ms>
- * <hold ms>} tries the lock and prints WON or BUSY; holding it, it writes the run's record every 100
+ * <hold ms> [hadoop-key=value ...]} tries the lock and prints WON or BUSY; holding it, it writes the run's record every 100
  * ms for {@code hold} ms (printing WROTE after the first) and exits 0, or prints LOST and exits 3
  * when a write is fenced off.
  */
@@ -18,6 +18,9 @@ public final class LockDriver {
     URI runDir = URI.create(args[0]);
     Configuration conf = new Configuration();
     conf.setLong(RunLock.STALE_KEY, Long.parseLong(args[1]));
+    for (int i = 3; i < args.length; i++) { // key=value Hadoop settings (the mini HDFS client's)
+      conf.set(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+    }
     long hold = Long.parseLong(args[2]);
     Optional<RunLock> lock = RunLock.acquire(runDir, conf);
     if (lock.isEmpty()) {

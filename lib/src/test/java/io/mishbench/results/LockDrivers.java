@@ -20,28 +20,30 @@ final class LockDrivers {
       return Files.exists(out) ? Files.readAllLines(out) : List.of();
     }
 
-    /** The first line starting with {@code prefix}, waiting up to {@code seconds}; null when none came. */
-    String await(String prefix, int seconds) throws Exception {
+    /**
+     * The first line starting with one of {@code prefixes}, waiting up to {@code seconds}; null when
+     * none came (or the process ended without printing one).
+     */
+    String await(int seconds, String... prefixes) throws Exception {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      while (System.nanoTime() < end) {
+      while (true) {
+        boolean ended = !process.isAlive();
         for (String l : lines()) {
-          if (l.startsWith(prefix)) {
-            return l;
-          }
-        }
-        if (!process.isAlive() && System.nanoTime() > end - TimeUnit.SECONDS.toNanos(seconds - 1)) {
-          for (String l : lines()) {
-            if (l.startsWith(prefix)) {
+          for (String p : prefixes) {
+            if (l.startsWith(p)) {
               return l;
             }
           }
-          if (!process.isAlive()) {
-            return null;
-          }
+        }
+        if (ended || System.nanoTime() > end) {
+          return null;
         }
         Thread.sleep(50);
       }
-      return null;
+    }
+
+    String await(String prefix, int seconds) throws Exception {
+      return await(seconds, prefix);
     }
 
     /** The process's exit code, waiting up to {@code seconds}. */
@@ -54,11 +56,12 @@ final class LockDrivers {
     }
   }
 
-  static Driver start(Path work, URI runDir, long staleMs, long holdMs) throws IOException {
+  static Driver start(Path work, URI runDir, long staleMs, long holdMs, String... hadoop) throws IOException {
     Path out = Files.createTempFile(work, "driver", ".txt");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx96m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         LockDriver.class.getName(), runDir.toString(), Long.toString(staleMs), Long.toString(holdMs)));
+    cmd.addAll(List.of(hadoop));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     return new Driver(p, out);
   }

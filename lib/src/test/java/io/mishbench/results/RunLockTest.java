@@ -78,7 +78,7 @@ class RunLockTest {
       }
       int won = 0;
       for (LockDrivers.Driver d : drivers) {
-        String first = d.await("", 60);
+        String first = d.await(60, "WON", "BUSY");
         assertNotNull(first, d.lines().toString());
         won += first.startsWith("WON") ? 1 : 0;
       }
