@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -118,21 +120,32 @@ public final class HadoopFiles {
     void write(OutputStream out) throws IOException;
   }
 
+  /** Temporary files of {@link #writeAtomically} older than this are leftovers of a crashed writer. */
+  static final long STALE_TMP_MS = 24L * 3600 * 1000;
+
   /**
    * Writes {@code target} atomically: readers see the old file or the whole new one, never a part
-   * (write to a hidden sibling, then rename over the target: atomic on local disks and HDFS; on object
-   * stores, which cannot replace atomically, the old file is deleted first).
+   * (write to a hidden sibling, flush it to stable storage (hsync), then rename over the target: atomic
+   * on local disks and HDFS; on object stores, which cannot replace atomically, the old file is deleted
+   * first). A failure (a full disk) is thrown as it happened, the temporary file removed; temporary
+   * siblings of {@code target} left by crashed writers more than a day ago are removed too.
    */
   public static void writeAtomically(URI target, Configuration conf, Writer writer) throws IOException {
     Path path = new Path(target);
     FileSystem fs = fs(target, conf);
     Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
-    try (OutputStream out = fs.create(tmp, true)) {
+    try (FSDataOutputStream out = fs.create(tmp, true)) {
       writer.write(out);
-    } catch (IOException | RuntimeException e) {
-      fs.delete(tmp, false);
+      out.hsync(); // a crash after the rename must not leave the new name on unwritten blocks
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        fs.delete(tmp, false);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup); // the original error (a full disk) stays the one reported
+      }
       throw e;
     }
+    cleanStaleTemporaries(fs, path);
     if (fs.rename(tmp, path)) {
       return; // the local file system renames over an existing file atomically (POSIX rename)
     }
@@ -151,6 +164,21 @@ public final class HadoopFiles {
     if (!fs.rename(tmp, path)) {
       fs.delete(tmp, false);
       throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  private static void cleanStaleTemporaries(FileSystem fs, Path path) {
+    String prefix = "." + path.getName() + ".";
+    try {
+      for (FileStatus st : fs.listStatus(path.getParent())) {
+        String name = st.getPath().getName();
+        if (name.startsWith(prefix) && name.endsWith(".tmp")
+            && st.getModificationTime() < System.currentTimeMillis() - STALE_TMP_MS) {
+          fs.delete(st.getPath(), false);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // only housekeeping: the write itself succeeded
     }
   }
 

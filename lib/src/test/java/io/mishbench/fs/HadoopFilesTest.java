@@ -61,4 +61,40 @@ class HadoopFilesTest {
     assertEquals(expected, HadoopFiles.qualify(HadoopFiles.resolve("hdfs:///data/set"), conf));
     assertEquals(expected, HadoopFiles.qualify(HadoopFiles.resolve("hdfs://127.0.0.1:8020/data/set/"), conf));
   }
+  private static Configuration faulty(String mode) {
+    FaultyLocalFileSystem.mode = mode;
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", FaultyLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    return conf;
+  }
+
+  @Test
+  void anAtomicWriteIsSyncedBeforeItsRename() throws Exception {
+    Configuration conf = faulty("count");
+    int before = FaultyLocalFileSystem.HSYNCS.get();
+    HadoopFiles.writeText(HadoopFiles.resolve(dir.resolve("a.txt").toString()), "hello", conf);
+    assertEquals("hello", Files.readString(dir.resolve("a.txt")));
+    assertEquals(before + 1, FaultyLocalFileSystem.HSYNCS.get(), "hsync before the rename");
+  }
+
+  @Test
+  void aFullDiskReportsItsOwnErrorEvenWhenCleaningUpFailsToo() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "old");
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> HadoopFiles.writeText(HadoopFiles.resolve(dir.resolve("a.txt").toString()), "a longer new text",
+            faulty("full")));
+    assertEquals("No space left on device", e.getMessage());
+    assertEquals("old", Files.readString(dir.resolve("a.txt")), "the old file is intact");
+  }
+
+  @Test
+  void temporaryFilesOfCrashedWritersAreRemovedOnlyWhenOld() throws Exception {
+    Path old = Files.writeString(dir.resolve(".a.txt.0000.tmp"), "half");
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+        - HadoopFiles.STALE_TMP_MS - 60_000));
+    Path fresh = Files.writeString(dir.resolve(".a.txt.1111.tmp"), "another writer's, in progress");
+    HadoopFiles.writeText(HadoopFiles.resolve(dir.resolve("a.txt").toString()), "x", new Configuration());
+    assertTrue(!Files.exists(old) && Files.exists(fresh));
+  }
 }
