@@ -21,6 +21,21 @@ MB_JAVA17_OPTS=(
   --add-modules=jdk.incubator.vector
 )
 
+# A local absolute path as a file:// URI, every byte but [A-Za-z0-9/._~-] percent-encoded: one token
+# without spaces or quotes, so it survives the whitespace splitting of --driver-java-options and
+# extraJavaOptions, and Spark and log4j read it as the path it names (a checkout under "My Jobs #2").
+mb_file_uri() { # path
+  local LC_ALL=C s="$1" out="" c i
+  for (( i = 0; i < ${#s}; i++ )); do
+    c="${s:i:1}"
+    case "$c" in
+      [A-Za-z0-9/._~-]) out+="$c" ;;
+      *) printf -v c '%%%02X' "'$c"; out+="${c: -3}" ;;
+    esac
+  done
+  printf 'file://%s' "$out"
+}
+
 mb_die() { # code message...
   local code="$1"
   shift
@@ -242,7 +257,7 @@ mb_cluster_main() {
   if [ -n "$event_local" ]; then
     [ "$deploy_mode" = client ] || mb_die 2 "--event-log-dir $event_dir is local to this host; in cluster mode give a shared URI (hdfs://...)"
     case "$event_local" in /*) ;; *) event_local="$PWD/$event_local" ;; esac
-    event_dir="file://$event_local"
+    event_dir="$(mb_file_uri "$event_local")"
   fi
 
   mb_check_jar "$jar"
@@ -310,7 +325,7 @@ mb_cluster_main() {
   exec_opts+="$user_exec_opts"
   driver_opts="${MB_JAVA17_OPTS[*]} $(mb_offheap_opts "$driver_mem" "$driver_off")"
   if [ "$deploy_mode" = client ]; then
-    driver_opts+=" -Dlog4j2.configurationFile=$mb_log_conf"
+    driver_opts+=" -Dlog4j2.configurationFile=$(mb_file_uri "$mb_log_conf")"
   fi
   if [ -n "${MISHBENCH_ND4J_EXTENSION+set}" ]; then
     driver_opts+=" -Dorg.bytedeco.javacpp.platform.extension=$MISHBENCH_ND4J_EXTENSION"

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,33 @@ class MainTest {
         "--val-labels", dir.resolve("no-such.csv").toString());
     assertEquals(Main.BAD_INPUT, noLabels.code());
     assertTrue(noLabels.err().contains("val labels file does not exist"), noLabels.err());
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> unresolvableConfigs() {
+    List<org.junit.jupiter.params.provider.Arguments> cases = new java.util.ArrayList<>();
+    for (String command : List.of("train", "benchmark", "robustness", "landscape")) {
+      cases.add(org.junit.jupiter.params.provider.Arguments.of(command, "training { epochs = ${NOPE} }\n",
+          "training.epochs: ${NOPE} is not set"));
+      cases.add(org.junit.jupiter.params.provider.Arguments.of(command, "landscape { seed = ${nope.nope} }\n",
+          "landscape.seed: ${nope.nope} is not set"));
+      cases.add(org.junit.jupiter.params.provider.Arguments.of(command,
+          "results = ${MISHBENCH_SURELY_UNSET_VARIABLE}\n", "results: ${MISHBENCH_SURELY_UNSET_VARIABLE} is not set"));
+      cases.add(org.junit.jupiter.params.provider.Arguments.of(command, "include \"missing-part.conf\"\n",
+          "missing-part.conf"));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("unresolvableConfigs")
+  void unresolvedSubstitutionsUnsetVariablesAndMissingIncludesAreBadInputNamingTheKey(
+      String command, String text, String expected) throws Exception {
+    Path cfg = dir.resolve("exp.conf");
+    Files.writeString(cfg, text);
+    Outcome o = run(command, "--config", cfg.toString());
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertTrue(o.err().contains(expected), o.err());
+    assertTrue(o.err().lines().count() <= 3, "a message, not a stack trace: " + o.err());
   }
 
   @Test

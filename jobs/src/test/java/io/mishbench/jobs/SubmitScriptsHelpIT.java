@@ -205,6 +205,55 @@ class SubmitScriptsHelpIT {
   }
 
   @Test
+  void aCheckoutJarAndEventFolderWithSpacesAndQuotesArePassedWhole() throws Exception {
+    Path checkout = dir.resolve("check out #1 'q' \"é\" %20");
+    copyTree(SCRIPTS, checkout.resolve("submit-scripts"));
+    copyTree(SubmitScriptsIT.ROOT.resolve("conf"), checkout.resolve("conf"));
+    Path jar = Files.createDirectories(checkout.resolve("my jars [1]")).resolve("job #1.jar");
+    Files.writeString(jar, "not really a jar");
+    Path events = checkout.resolve("event logs ?x");
+    Path home = dir.resolve("spark home");
+    Files.createDirectories(home.resolve("bin"));
+    executable(home.resolve("bin/spark-submit"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$ARGS_OUT\"\n");
+    Path args = dir.resolve("args.txt");
+    try (ServerSocket master = new ServerSocket(0)) {
+      List<String> cmd = List.of(checkout.resolve("submit-scripts/submit-standalone.sh").toString(), "--master",
+          "spark://127.0.0.1:" + master.getLocalPort(), "--jar", jar.toString(), "--event-log-dir", events.toString(),
+          "train", "--config", "x.conf");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+      pb.environment().putAll(Map.of("SPARK_HOME", home.toString(), "ARGS_OUT", args.toString(),
+          "MISHBENCH_CONNECT_TIMEOUT", "2"));
+      Process p = pb.redirectOutput(dir.resolve("out.txt").toFile()).start();
+      assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+      assertEquals(0, p.exitValue(), Files.readString(dir.resolve("out.txt")));
+    }
+    List<String> a = Files.readAllLines(args);
+    assertTrue(a.contains(jar.toString()), "the jar, one argument: " + a);
+    String javaOptions = a.get(a.indexOf("--driver-java-options") + 1);
+    String log4j = java.util.Arrays.stream(javaOptions.split(" +"))
+        .filter(o -> o.startsWith("-Dlog4j2.configurationFile=")).findFirst().orElseThrow();
+    // Spark splits --driver-java-options at spaces: every piece must be a whole option naming the real file
+    assertEquals(checkout.resolve("conf/log4j2.properties"),
+        Path.of(java.net.URI.create(log4j.substring(log4j.indexOf('=') + 1))), javaOptions);
+    String eventDir = a.stream().filter(o -> o.startsWith("spark.eventLog.dir=")).findFirst().orElseThrow();
+    assertEquals(events, Path.of(java.net.URI.create(eventDir.substring(eventDir.indexOf('=') + 1))));
+    assertTrue(Files.isDirectory(events));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  @Test
   void scheduledRunsNeverOverlapLogAndPassOnFailures() throws Exception {
     Path logs = dir.resolve("logs");
     ProcessBuilder first = builder(Map.of(), "scheduled-run.sh", "--log-dir", logs.toString(), "--name", "nightly",

@@ -112,8 +112,8 @@ public final class DatasetPreparer {
   record ShardTask(String split, int index, List<LabeledFile> files) implements Serializable {}
 
   /** What a task produced. */
-  record ShardOutcome(String split, int index, String file, int count, long[] perClass, List<Skipped> skipped)
-      implements Serializable {}
+  record ShardOutcome(String split, int index, String file, int count, long[] perClass, List<Skipped> skipped,
+      Shards.Written written) implements Serializable {}
 
   /**
    * Checks the input and output before Spark work starts: the dataset layout, and whether the output
@@ -334,9 +334,9 @@ public final class DatasetPreparer {
     List<Skipped> skipped = new ArrayList<>();
     long[] perClass = new long[numClasses];
     for (LabeledFile f : t.files()) {
-      URI uri = URI.create(f.path());
+      Path file = HadoopFiles.path(f.path());
       ImageDecoder.Stored stored;
-      try (InputStream in = HadoopFiles.fs(uri, conf).open(new Path(uri))) {
+      try (InputStream in = HadoopFiles.fs(file.toUri(), conf).open(file)) {
         stored = ImageDecoder.prepare(in, resolution, channels, encoding);
       } catch (IOException e) {
         skipped.add(new Skipped(f.path(), reason(e)));
@@ -346,10 +346,11 @@ public final class DatasetPreparer {
       labels.add(f.label());
       perClass[f.label()]++;
     }
-    String file = String.format("%s-%05d.msh", t.split(), t.index());
+    String name = String.format("%s-%05d.msh", t.split(), t.index());
     Path staging = new Path(URI.create(stagingUri));
-    Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, file), channels, labels, images);
-    return new ShardOutcome(t.split(), t.index(), shardDir + "/" + file, labels.size(), perClass, skipped);
+    Shards.Written written =
+        Shards.write(HadoopFiles.fs(staging.toUri(), conf), new Path(staging, name), channels, labels, images);
+    return new ShardOutcome(t.split(), t.index(), shardDir + "/" + name, labels.size(), perClass, skipped, written);
   }
 
   /** A skip reason from a read or decode failure. */
@@ -377,7 +378,7 @@ public final class DatasetPreparer {
       }
       count += oc.count();
       if (oc.count() > 0) {
-        shards.add(new Manifest.Shard(oc.file(), oc.count()));
+        shards.add(new Manifest.Shard(oc.file(), oc.count(), oc.written().bytes(), oc.written().crc32c()));
       }
     }
     List<Long> pc = new ArrayList<>();

@@ -102,9 +102,9 @@ public final class ImageFolderScanner {
       // train images per folder, before class indices are known
       Map<String, List<String>> trainFiles = new java.util.TreeMap<>();
       for (String folder : folders) {
-        List<String> images = images(fs, new Path(trainDir, folder), skipped);
+        List<String> images = images(fs, HadoopFiles.child(trainDir, folder), skipped);
         if (images.isEmpty()) {
-          skipped.add(new Skipped(new Path(trainDir, folder).toString(), EMPTY_CLASS_FOLDER));
+          skipped.add(new Skipped(HadoopFiles.child(trainDir, folder).toString(), EMPTY_CLASS_FOLDER));
         } else {
           trainFiles.put(folder, images);
         }
@@ -221,7 +221,7 @@ public final class ImageFolderScanner {
         Arrays.sort(onDisk);
         for (String n : onDisk) {
           if (!names.contains(n) && !hidden(n)) {
-            skipped.add(new Skipped(new Path(dir, n).toString(), "unreadable: dangling link or file vanished while listing"));
+            skipped.add(new Skipped(HadoopFiles.child(dir, n).toString(), "unreadable: dangling link or file vanished while listing"));
           }
         }
       }

@@ -37,7 +37,8 @@ public record Manifest(
     List<Skipped> skipped,
     String createdAt) {
 
-  public static final int FORMAT_VERSION = 2;
+  /** 3: shards carry their length and CRC-32C. */
+  public static final int FORMAT_VERSION = 3;
   public static final String FILE_NAME = "manifest.json";
 
   /**
@@ -49,6 +50,9 @@ public record Manifest(
    */
   public record Split(long count, List<Long> perClass, List<Shard> shards) {}
 
-  /** One shard file and the number of images in it. */
-  public record Shard(String file, int count) {}
+  /**
+   * One shard file, the number of images in it, its length and its CRC-32C (8 hex digits), checked by
+   * every read ({@link Shards#read}).
+   */
+  public record Shard(String file, int count, long bytes, String crc32c) {}
 }

@@ -1,7 +1,6 @@
 package io.mishbench.data;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class ShardBatches {
     private static final Map<String, EpochPlan> PLANS = new ConcurrentHashMap<>();
 
     private final String root;
-    private final List<String> shardUris;
+    private final List<Shards.Ref> shards;
     private final int[] shardCounts;
     private final int workers;
     private final int batchSize;
@@ -61,7 +60,7 @@ public final class ShardBatches {
     public TrainLoader(PreparedDataset ds, int workers, int batchSize, long seed, int resolution,
         AugmentSettings augment, Configuration conf) {
       this.root = ds.root().toString();
-      this.shardUris = List.copyOf(ds.shardUris("train"));
+      this.shards = List.copyOf(ds.shards("train"));
       this.shardCounts = ds.manifest().train().shards().stream().mapToInt(Manifest.Shard::count).toArray();
       this.workers = workers;
       this.batchSize = batchSize;
@@ -105,10 +104,11 @@ public final class ShardBatches {
       int[] labels = new int[refs.size()];
       for (int i = 0; i < refs.size(); i++) {
         EpochPlan.Ref r = refs.get(i);
-        Shards.Content shard = ShardCache.get(shardUris.get(r.shard()), conf.value());
+        Shards.Ref ref = shards.get(r.shard());
+        Shards.Content shard = ShardCache.get(ref, conf.value());
         Pixels px = ImageDecoder.decodeStored(shard.images()[r.record()], channels);
         images[i] = imageAugmenter.train(px, resolution, rng);
-        labels[i] = shard.labels()[r.record()];
+        labels[i] = Shards.label(ref, shard.labels()[r.record()], classes);
       }
       return toDataSet(batchAugmenter.apply(images, channels, resolution, resolution, labels, classes, rng));
     }
@@ -129,22 +129,22 @@ public final class ShardBatches {
    * {@code resolution} and centre-cropped.
    */
   public static JavaRDD<DataSet> eval(JavaSparkContext sc, PreparedDataset ds, int batchSize, int resolution) {
-    List<String> uris = ds.shardUris("val");
-    if (uris.isEmpty()) {
+    List<Shards.Ref> refs = ds.shards("val");
+    if (refs.isEmpty()) {
       throw new IllegalArgumentException("prepared dataset " + ds.root() + " has no val images");
     }
     int classes = ds.numClasses();
     int channels = ds.manifest().channels();
     SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
     ImageAugmenter augmenter = new ImageAugmenter(AugmentSettings.NONE);
-    return sc.parallelize(uris, uris.size())
-        .flatMap(uri -> evalBatches(uri, conf.value(), augmenter, classes, channels, batchSize, resolution));
+    return sc.parallelize(refs, refs.size())
+        .flatMap(ref -> evalBatches(ref, conf.value(), augmenter, classes, channels, batchSize, resolution));
   }
 
   static Iterator<DataSet> evalBatches(
-      String uri, Configuration conf, ImageAugmenter augmenter, int classes, int channels, int batchSize, int resolution)
-      throws IOException {
-    Shards.Content c = Shards.read(URI.create(uri), conf);
+      Shards.Ref ref, Configuration conf, ImageAugmenter augmenter, int classes, int channels, int batchSize,
+      int resolution) throws IOException {
+    Shards.Content c = Shards.read(ref, conf);
     int n = c.labels().length;
     List<DataSet> out = new ArrayList<>();
     for (int start = 0; start < n; start += batchSize) {
@@ -153,7 +153,7 @@ public final class ShardBatches {
       int[] labels = new int[b];
       for (int k = 0; k < b; k++) {
         images[k] = augmenter.eval(ImageDecoder.decodeStored(c.images()[start + k], channels), resolution);
-        labels[k] = c.labels()[start + k];
+        labels[k] = Shards.label(ref, c.labels()[start + k], classes);
       }
       out.add(toDataSet(BatchAugmenter.stack(images, channels, resolution, resolution, labels, classes)));
     }

@@ -1,7 +1,6 @@
 package io.mishbench.data;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -21,15 +20,16 @@ final class ShardCache {
 
   private ShardCache() {}
 
-  /** The shard at {@code uri}, read on a miss. */
-  static Shards.Content get(String uri, Configuration conf) throws IOException {
+  /** The shard {@code ref}, read (and checked) on a miss. */
+  static Shards.Content get(Shards.Ref ref, Configuration conf) throws IOException {
+    String uri = ref.uri();
     synchronized (CACHE) {
       Shards.Content c = CACHE.get(uri);
       if (c != null) {
         return c;
       }
     }
-    Shards.Content c = Shards.read(URI.create(uri), conf); // outside the lock: other workers keep going
+    Shards.Content c = Shards.read(ref, conf); // outside the lock: other workers keep going
     synchronized (CACHE) {
       if (CACHE.put(uri, c) == null) {
         bytes += size(c);

@@ -1,8 +1,8 @@
 package io.mishbench.data;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The binary layout of one shard: a header, then one record per image.
@@ -14,14 +14,12 @@ import java.io.IOException;
  *
  * Images are stored encoded, resized so that their shorter side is the prepared image size and their
  * aspect ratio is kept: the executors crop and scale them at training time. All ints are big-endian
- * (DataOutput).
+ * (DataOutput). The manifest records each shard's length, CRC-32C and image count ({@link
+ * Manifest.Shard}); {@link Shards#read} checks all three.
  */
 public final class ShardFormat {
 
   static final int MAGIC = 0x4D534832; // "MSH2"
-
-  /** Larger records are corrupt: no encoded image of a prepared dataset comes near it. */
-  static final int MAX_RECORD_BYTES = 64 << 20;
 
   private ShardFormat() {}
 
@@ -34,13 +32,13 @@ public final class ShardFormat {
     out.writeInt(h.count());
   }
 
-  static Header readHeader(DataInputStream in, String source) throws IOException {
-    int magic = in.readInt();
+  static Header readHeader(ByteBuffer in, String source) throws IOException {
+    int magic = in.getInt();
     if (magic != MAGIC) {
       throw new IOException(source + " is not a mishbench shard of this format (magic " + Integer.toHexString(magic)
           + ", expected " + Integer.toHexString(MAGIC) + "): prepare the dataset again");
     }
-    Header h = new Header(in.readInt(), in.readInt());
+    Header h = new Header(in.getInt(), in.getInt());
     if ((h.channels() != 1 && h.channels() != 3) || h.count() < 0) {
       throw new IOException(source + " has a corrupt header: " + h);
     }

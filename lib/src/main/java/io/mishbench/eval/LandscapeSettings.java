@@ -96,7 +96,7 @@ public record LandscapeSettings(
         problems.add(e.getKey() + ": unknown key");
       }
     }
-    Config c = mine.withFallback(defaults).resolve();
+    Config c = io.mishbench.train.ConfigLoader.resolve(mine.withFallback(defaults), String.valueOf(mine.origin().description()));
     R r = new R(c, problems);
     String p = BLOCK + ".";
     List<String> activations = r.get(p + "activations", k -> distinct(c.getStringList(k).stream()

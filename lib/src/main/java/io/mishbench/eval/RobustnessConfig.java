@@ -131,7 +131,7 @@ public record RobustnessConfig(
         problems.add(e.getKey() + ": unknown key");
       }
     }
-    Config c = user.withFallback(defaults).resolve();
+    Config c = io.mishbench.train.ConfigLoader.resolve(user.withFallback(defaults), String.valueOf(user.origin().description()));
     Reader r = new Reader(c, problems);
     String p = BLOCK + ".";
     Path dataset = r.get(p + "dataset", k -> dataset(c.getString(k)));

@@ -2,7 +2,12 @@ package io.mishbench.results;
 
 import java.util.List;
 
-/** RFC 4180 CSV lines: fields with a comma, quote or line break are quoted; null is an empty field. */
+/**
+ * RFC 4180 CSV lines: fields with a comma, quote or line break are quoted; null is an empty field. A
+ * text field (not a number) that a spreadsheet would run as a formula, one starting with {@code =},
+ * {@code +}, {@code -}, {@code @}, a tab or a carriage return (a model or preset name, an error message
+ * from a run record), gets a leading {@code '}, so opening the file never evaluates it.
+ */
 public final class Csv {
 
   private Csv() {}
@@ -25,8 +30,20 @@ public final class Csv {
       return "";
     }
     String s = String.valueOf(value);
+    if (!(value instanceof Number) && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !numeric(s)) {
+      s = "'" + s;
+    }
     return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
         ? "\"" + s.replace("\"", "\"\"") + "\""
         : s;
+  }
+
+  private static boolean numeric(String s) {
+    try {
+      Double.parseDouble(s);
+      return !s.endsWith("d") && !s.endsWith("f") && !s.endsWith("D") && !s.endsWith("F");
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

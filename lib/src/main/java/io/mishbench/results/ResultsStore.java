@@ -41,9 +41,14 @@ public final class ResultsStore {
     return HadoopFiles.child(HadoopFiles.child(root, "runs"), runId);
   }
 
-  /** Writes (replaces) a run's record atomically. */
+  /**
+   * Writes (replaces) a run's record atomically.
+   *
+   * @throws RunLock.LostException when this driver held the run's lock and lost it ({@link RunLock#fence})
+   */
   public void write(RunResult r) {
     URI target = HadoopFiles.child(runDir(r.runId()), RUN_FILE);
+    RunLock.fence(runDir(r.runId()));
     try {
       HadoopFiles.fs(target, conf).mkdirs(new Path(runDir(r.runId())));
       HadoopFiles.writeJson(target, r, conf);

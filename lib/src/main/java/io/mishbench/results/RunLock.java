@@ -2,150 +2,231 @@ package io.mishbench.results;
 
 import io.mishbench.fs.HadoopFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is training a run: {@code runs/<runId>/lock}, created exclusively (a local file with
- * {@code O_EXCL}, elsewhere Hadoop's {@code create(overwrite = false)}, atomic on HDFS) and touched
- * every {@link #HEARTBEAT} while held. Two drivers on one results store (an overlapping scheduled run,
- * a resubmitted job) therefore never train the same cell at once. A lock is stale, and taken over,
- * when its owner is a process of this host that no longer exists, or when it has not been touched
- * for {@link #STALE} (a driver on another host that died).
+ * Who is training a run: mutual exclusion between drivers (on one host or several) over one results
+ * store, with a fencing check before every write of the run's files.
+ *
+ * <ul>
+ *   <li>Local (and NFS-mounted) folders: the operating system's file lock on {@code runs/<id>/.lock}
+ *       ({@link LocalLock}), with the holder's token in {@code runs/<id>/lock}. The kernel releases it when its process dies, however the
+ *       process was killed, whatever its pid or PID namespace: no heartbeat, no clock, no pid check.
+ *   <li>HDFS (and any file system whose {@code create(overwrite = false)} is atomic: webhdfs,
+ *       viewfs): numbered lease files {@code lock.<generation>} ({@link LeaseLock}). The holder
+ *       rewrites a heartbeat counter every {@link #heartbeat}; another driver calls a lock stale only
+ *       when it saw the counter unchanged for {@link #STALE_KEY} by its own monotonic clock (no clock
+ *       is compared across hosts), and takes it over by creating the next generation exclusively, so
+ *       of two drivers that both found it stale exactly one wins.
+ *   <li>Object stores (s3a, gs, abfs, ...) have no atomic create-if-absent or rename:
+ *       {@link #acquire} refuses them with a message instead of risking two drivers on one run.
+ * </ul>
+ *
+ * <p>Fencing: {@link #fence} (called by {@link ResultsStore#write}, the checkpoints and the model
+ * writer) throws {@link LostException} once this JVM's lock of that run was taken over or removed, so
+ * a driver that was paused past staleness stops writing the run instead of overwriting its new owner.
  */
 public final class RunLock implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RunLock.class);
   public static final String FILE = "lock";
-  public static final Duration HEARTBEAT = Duration.ofSeconds(30);
+  /** Hadoop configuration key: how long an unchanged heartbeat makes a lease stale, in ms (default 5 min). */
+  public static final String STALE_KEY = "mishbench.lock.stale-ms";
   public static final Duration STALE = Duration.ofMinutes(5);
+  private static final Set<String> ATOMIC_CREATE = Set.of("hdfs", "webhdfs", "swebhdfs", "viewfs");
 
-  private final URI file;
-  private final Configuration conf;
+  /** The locks this JVM holds, by run folder: what {@link #fence} checks. */
+  private static final Map<String, RunLock> HELD = new ConcurrentHashMap<>();
+
+  /** Thrown by a write of a run whose lock this driver no longer holds. */
+  public static final class LostException extends IllegalStateException {
+    LostException(String message) {
+      super(message);
+    }
+  }
+
+  /** One way of holding a lock. */
+  interface Held {
+    /** Whether the lock is still this holder's (reads the file system). */
+    boolean stillHeld() throws IOException;
+
+    /** Called every heartbeat period. */
+    void beat() throws IOException;
+
+    /** Gives the lock up: deletes it only if still held, frees what holds it in any case. */
+    void release() throws IOException;
+
+    /** The fencing token: what identifies this holding. */
+    String token();
+  }
+
+  private final URI runDir;
+  private final Held held;
   private final ScheduledExecutorService heartbeat;
+  private volatile boolean lost;
 
-  private RunLock(URI file, Configuration conf) {
-    this.file = file;
-    this.conf = conf;
+  private RunLock(URI runDir, Held held, Duration beat) {
+    this.runDir = runDir;
+    this.held = held;
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mishbench-lock-heartbeat");
       t.setDaemon(true);
       return t;
     });
-    heartbeat.scheduleAtFixedRate(this::touch, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+    heartbeat.scheduleWithFixedDelay(this::beat, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** {@code host:pid} of this JVM, as written into the lock. */
+  /** {@code host:pid} of this JVM, written into locks for people reading them (never trusted). */
   public static String owner() {
-    return host() + ":" + ProcessHandle.current().pid();
+    return ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^(\\d+)@(.*)$", "$2:$1");
+  }
+
+  /** How long an unchanged lease heartbeat makes it stale: {@link #STALE_KEY}, default {@link #STALE}. */
+  static Duration stale(Configuration conf) {
+    return Duration.ofMillis(conf.getLong(STALE_KEY, STALE.toMillis()));
+  }
+
+  /** How often a holder shows it is alive: a fifth of the staleness. */
+  static Duration heartbeat(Configuration conf) {
+    return stale(conf).dividedBy(5);
   }
 
   /**
-   * Takes the lock of the run folder {@code runDir}, taking over a stale one.
+   * Refuses a results store on which no lock can give mutual exclusion.
+   *
+   * @throws IllegalArgumentException naming the file system and what to do instead
+   */
+  public static void checkLockable(URI location, Configuration conf) {
+    String scheme = location.getScheme() == null ? "file" : location.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file") || ATOMIC_CREATE.contains(scheme)) {
+      return;
+    }
+    throw new IllegalArgumentException("results " + location + ": a " + scheme + ":// store cannot hold a run lock"
+        + " (no atomic create-if-absent or rename" + (scheme.startsWith("s3") ? ", and setTimes does nothing" : "")
+        + ", so two drivers could both train and write one run). Keep 'results' on HDFS or a local or NFS folder;"
+        + " the aggregate may still write its tables to " + scheme + "://");
+  }
+
+  /**
+   * Takes the lock of the run folder {@code runDir}, taking over a stale one. On HDFS a lock whose
+   * heartbeat is not seen to change is watched for up to the staleness period before it is taken over.
    *
    * @return the lock, or empty when a live owner holds it (its owner is logged)
+   * @throws IllegalArgumentException when the file system cannot hold a lock ({@link #checkLockable})
    */
   public static Optional<RunLock> acquire(URI runDir, Configuration conf) {
-    URI file = HadoopFiles.child(runDir, FILE);
+    checkLockable(runDir, conf);
+    if (HELD.containsKey(key(runDir))) {
+      return Optional.empty(); // this JVM holds it (and must not open its lock file twice: see LocalLock)
+    }
     try {
-      FileSystem fs = HadoopFiles.fs(file, conf);
-      fs.mkdirs(new Path(runDir));
-      if (create(file, fs)) {
-        return Optional.of(new RunLock(file, conf));
-      }
-      String holder = holder(file, fs);
-      if (!isStale(holder, fs.getFileStatus(new Path(file)))) {
-        log.info("{} is held by {}: not training it here", runDir, holder);
+      FileSystem fs = HadoopFiles.fs(runDir, conf);
+      Path dir = new Path(runDir);
+      fs.mkdirs(dir);
+      Optional<? extends Held> held = fs instanceof RawLocalFileSystem local
+          ? LocalLock.tryAcquire(local.pathToFile(dir).toPath())
+          : LeaseLock.tryAcquire(fs, dir, stale(conf), heartbeat(conf));
+      if (held.isEmpty()) {
+        log.info("{} is held by a live driver: not training it here", runDir);
         return Optional.empty();
       }
-      log.warn("taking over the stale lock of {} (held by {}, which is gone)", runDir, holder);
-      fs.delete(new Path(file), false);
-      return create(file, fs) ? Optional.of(new RunLock(file, conf)) : Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean create(URI file, FileSystem fs) throws IOException {
-    byte[] owner = owner().getBytes(StandardCharsets.UTF_8);
-    if ("file".equals(file.getScheme())) {
-      try {
-        Files.write(java.nio.file.Path.of(file), owner, java.nio.file.StandardOpenOption.CREATE_NEW,
-            java.nio.file.StandardOpenOption.WRITE);
-        return true;
-      } catch (FileAlreadyExistsException e) {
-        return false;
+      RunLock lock = new RunLock(runDir, held.get(), heartbeat(conf));
+      if (HELD.putIfAbsent(key(runDir), lock) != null) { // another thread of this JVM won it meanwhile
+        lock.heartbeat.shutdownNow();
+        held.get().release();
+        return Optional.empty();
       }
-    }
-    try (OutputStream out = fs.create(new Path(file), false)) {
-      out.write(owner);
-      return true;
-    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-      return false;
-    }
-  }
-
-  private static String holder(URI file, FileSystem fs) throws IOException {
-    try (var in = fs.open(new Path(file))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-    }
-  }
-
-  static boolean isStale(String holder, FileStatus status) {
-    int colon = holder.lastIndexOf(':');
-    if (colon > 0 && holder.substring(0, colon).equals(host())) {
-      try {
-        long pid = Long.parseLong(holder.substring(colon + 1));
-        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
-      } catch (NumberFormatException e) {
-        return true;
-      }
-    }
-    return Instant.ofEpochMilli(status.getModificationTime()).plus(STALE).isBefore(Instant.now());
-  }
-
-  private static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
+      return Optional.of(lock);
     } catch (IOException e) {
-      return ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", "");
+      throw new UncheckedIOException("cannot lock " + runDir + ": " + e.getMessage(), e);
     }
   }
 
-  private void touch() {
+  private static String key(URI runDir) {
+    return HadoopFiles.canonical(runDir).toString();
+  }
+
+  /**
+   * The fencing check before a write into {@code runDir}: nothing when this JVM holds no lock there;
+   * otherwise the lock must still be this holding's.
+   *
+   * @throws LostException when it was taken over or removed
+   */
+  public static void fence(URI runDir) {
+    RunLock lock = HELD.get(key(runDir));
+    if (lock != null) {
+      lock.check();
+    }
+  }
+
+  /** The fencing token of this holding (the lease generation and a random id). */
+  public String token() {
+    return held.token();
+  }
+
+  /**
+   * Checks that this lock is still held.
+   *
+   * @throws LostException when it is not: the caller must stop writing the run
+   */
+  public void check() {
+    boolean ok;
     try {
-      HadoopFiles.fs(file, conf).setTimes(new Path(file), System.currentTimeMillis(), -1);
+      ok = !lost && held.stillHeld();
+    } catch (IOException e) {
+      throw new LostException("cannot confirm the lock of " + runDir + " (" + e.getMessage() + "): not writing it");
+    }
+    if (!ok) {
+      lost = true;
+      throw new LostException("the lock of " + runDir + " (" + held.token() + ") was taken over by another driver:"
+          + " this driver stops writing that run");
+    }
+  }
+
+  private void beat() {
+    try {
+      if (!lost && held.stillHeld()) {
+        held.beat();
+      } else if (!lost) {
+        lost = true;
+        log.error("lost the lock of {} ({}): its next write will fail", runDir, held.token());
+      }
     } catch (IOException | RuntimeException e) {
-      log.warn("cannot refresh lock {}: {}", file, e.getMessage());
+      log.warn("cannot refresh the lock of {}: {}", runDir, e.getMessage());
     }
   }
 
-  /** Stops the heartbeat and deletes the lock. */
+  /** Stops the heartbeat and gives the lock up (a lost lock is left to its new owner). */
   @Override
   public void close() {
     heartbeat.shutdownNow();
+    HELD.remove(key(runDir), this);
     try {
-      HadoopFiles.fs(file, conf).delete(new Path(file), false);
+      held.release(); // deletes the lock only while it is still this holding's
     } catch (IOException e) {
-      log.warn("cannot delete lock {}: {}", file, e.getMessage());
+      log.warn("cannot release the lock of {}: {}", runDir, e.getMessage());
     }
+  }
+
+  static String newToken() {
+    return UUID.randomUUID().toString();
   }
 }

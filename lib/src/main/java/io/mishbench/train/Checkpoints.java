@@ -2,12 +2,19 @@ package io.mishbench.train;
 
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.results.ResultsStore;
+import io.mishbench.results.RunLock;
 import io.mishbench.results.RunResult.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -53,10 +60,21 @@ public final class Checkpoints {
    * @param attempts starts so far, this one included
    * @param secondsToTarget time-to-accuracy so far, or null
    * @param epochToTarget the epoch that reached the target, or null
+   * @param modelBytes the model file's length (set by {@link #save}; null in checkpoints of earlier versions)
+   * @param modelCrc32c the model file's CRC-32C, 8 hex digits (likewise)
+   * @param previous the checkpoint before this one, kept with its model file as the fallback when this
+   *     one's model file is damaged (its own {@code previous} is null)
    */
   public record State(
       String runId, int epoch, String modelFile, long iterationCount, Rng rng, List<EpochMetrics> epochs,
-      String startedAt, int attempts, Double secondsToTarget, Integer epochToTarget) {}
+      String startedAt, int attempts, Double secondsToTarget, Integer epochToTarget, Long modelBytes,
+      String modelCrc32c, State previous) {
+
+    State withModel(Long bytes, String crc32c, State before) {
+      return new State(runId, epoch, modelFile, iterationCount, rng, epochs, startedAt, attempts, secondsToTarget,
+          epochToTarget, bytes, crc32c, before);
+    }
+  }
 
   /**
    * The run's random state. Data order and augmentation are drawn from generators derived from
@@ -68,17 +86,45 @@ public final class Checkpoints {
    */
   public record Rng(long seed, int nextEpoch) {}
 
-  /** Saves the network after {@code state.epoch()}, then the state, then drops older model files. */
+  /**
+   * Saves the network after {@code state.epoch()} (recording the zip's length and CRC-32C), then the
+   * state, which keeps the previous good checkpoint as its fallback, then drops older model files.
+   */
   public void save(ComputationGraph net, State state) {
     URI dir = store.runDir(state.runId());
     URI model = HadoopFiles.child(dir, state.modelFile());
     try {
-      HadoopFiles.writeAtomically(model, conf, out -> ModelSerializer.writeModel(net, out, true));
-      HadoopFiles.writeJson(HadoopFiles.child(dir, STATE_FILE), state, conf);
+      State before = verified(state.runId()).stream().findFirst()
+          .filter(b -> !b.modelFile().equals(state.modelFile()))
+          .map(b -> b.withModel(b.modelBytes(), b.modelCrc32c(), null)).orElse(null);
+      RunLock.fence(dir);
+      CRC32C crc = new CRC32C();
+      long[] bytes = {0};
+      HadoopFiles.writeAtomically(model, conf, out -> {
+        OutputStream counted = new CheckedOutputStream(out, crc) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            super.write(b, off, len);
+            bytes[0] += len;
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            super.write(b);
+            bytes[0]++;
+          }
+        };
+        ModelSerializer.writeModel(net, counted, true);
+        counted.flush();
+      });
+      State saved = state.withModel(bytes[0], String.format("%08x", crc.getValue()), before);
+      RunLock.fence(dir);
+      HadoopFiles.writeJson(HadoopFiles.child(dir, STATE_FILE), saved, conf);
       FileSystem fs = HadoopFiles.fs(dir, conf);
       for (FileStatus st : fs.listStatus(new Path(dir))) {
         String name = st.getPath().getName();
-        if (name.startsWith(PREFIX) && name.endsWith(".zip") && !name.equals(state.modelFile())) {
+        if (name.startsWith(PREFIX) && name.endsWith(".zip") && !name.equals(saved.modelFile())
+            && (before == null || !name.equals(before.modelFile()))) {
           fs.delete(st.getPath(), false);
         }
       }
@@ -94,28 +140,87 @@ public final class Checkpoints {
   }
 
   /**
-   * The last checkpoint of {@code runId}, if one exists and can be read; an unreadable one is logged
-   * and ignored (the run then starts over).
+   * The last good checkpoint of {@code runId}: the latest whose model file is intact (its recorded
+   * length and CRC-32C, or for checkpoints of earlier versions every zip entry's CRC), else the one
+   * before it. Each problem is logged with what happens instead; with none left the run starts over.
    */
   public Optional<State> read(String runId) {
+    List<State> good = verified(runId);
+    return good.isEmpty() ? Optional.empty() : Optional.of(good.get(0));
+  }
+
+  /** The checkpoints of {@code runId} that can be trusted, latest first. */
+  private List<State> verified(String runId) {
     URI file = HadoopFiles.child(store.runDir(runId), STATE_FILE);
+    State latest;
     try {
-      FileSystem fs = HadoopFiles.fs(file, conf);
-      if (!fs.exists(new Path(file))) {
-        return Optional.empty();
+      if (!HadoopFiles.fs(file, conf).exists(new Path(file))) {
+        return List.of();
       }
-      State s = HadoopFiles.readJson(file, State.class, conf);
-      URI model = HadoopFiles.child(store.runDir(runId), s.modelFile());
-      if (s.epochs() == null || s.epochs().size() != s.epoch() || !fs.exists(new Path(model))) {
-        log.warn("checkpoint {} is inconsistent (epoch {}, {} epoch records, model file {}): starting {} over",
-            file, s.epoch(), s.epochs() == null ? 0 : s.epochs().size(), model, runId);
-        return Optional.empty();
-      }
-      return Optional.of(s);
+      latest = HadoopFiles.readJson(file, State.class, conf);
     } catch (IOException | RuntimeException e) {
       log.warn("checkpoint {} is unreadable ({}): starting {} over", file, e.getMessage(), runId);
-      return Optional.empty();
+      return List.of();
     }
+    List<State> good = new ArrayList<>();
+    for (State s = latest; s != null; s = s.previous()) {
+      String problem = problem(runId, s);
+      if (problem == null) {
+        good.add(s);
+      } else {
+        log.warn("checkpoint of {} after epoch {} cannot be trusted ({}): {}", runId, s.epoch(), problem,
+            s.previous() != null ? "falling back to the one after epoch " + s.previous().epoch() : "starting it over");
+      }
+    }
+    return good;
+  }
+
+  /** Why checkpoint {@code s} of {@code runId} cannot be resumed from; null when it can. */
+  private String problem(String runId, State s) {
+    if (!runId.equals(s.runId())) {
+      return "it records run " + s.runId();
+    }
+    if (s.modelFile() == null || !s.modelFile().equals(modelFile(s.epoch()))) {
+      return "its model file " + s.modelFile() + " is not " + modelFile(s.epoch()) + " in the run's folder";
+    }
+    if (s.epochs() == null || s.epochs().size() != s.epoch()) {
+      return "epoch " + s.epoch() + " with " + (s.epochs() == null ? 0 : s.epochs().size()) + " epoch records";
+    }
+    URI model = HadoopFiles.child(store.runDir(runId), s.modelFile());
+    try (InputStream in = HadoopFiles.fs(model, conf).open(new Path(model))) {
+      if (s.modelCrc32c() == null) {
+        return zipProblem(in);
+      }
+      CRC32C crc = new CRC32C();
+      long bytes = 0;
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; bytes += n) {
+        crc.update(buf, 0, n);
+      }
+      if (s.modelBytes() != null && bytes != s.modelBytes()) {
+        return model + " holds " + bytes + " bytes, " + s.modelBytes() + " were written (truncated or replaced)";
+      }
+      String actual = String.format("%08x", crc.getValue());
+      return actual.equals(s.modelCrc32c()) ? null
+          : model + " has CRC-32C " + actual + ", " + s.modelCrc32c() + " was written (its bytes changed)";
+    } catch (java.io.FileNotFoundException e) {
+      return model + " is missing";
+    } catch (IOException | RuntimeException e) {
+      return model + " is unreadable: " + e.getMessage();
+    }
+  }
+
+  /** Reads every entry of a zip to its end (each entry's CRC-32 is checked): why it is damaged, or null. */
+  private static String zipProblem(InputStream in) throws IOException {
+    int entries = 0;
+    try (ZipInputStream zip = new ZipInputStream(in)) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; entries++) {
+        zip.transferTo(OutputStream.nullOutputStream());
+      }
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      return "its model file is not a whole zip: " + e.getMessage();
+    }
+    return entries == 0 ? "its model file is not a zip" : null;
   }
 
   /** The network of checkpoint {@code state}, with its updater state. */

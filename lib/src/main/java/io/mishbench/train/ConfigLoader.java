@@ -4,7 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigParseable;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
@@ -64,7 +72,8 @@ public final class ConfigLoader {
    * The HOCON of {@code file} with {@code overrides} applied, not yet validated: what every command's
    * config loader (this one, the robustness and landscape ones) starts from.
    *
-   * @throws IllegalArgumentException when the file is missing or not HOCON, or an override is malformed
+   * @throws IllegalArgumentException when the file is missing or not HOCON, an include is missing, a
+   *     substitution resolves to nothing ({@link #resolve}), or an override is malformed
    */
   public static Config parse(Path file, List<String> overrides) {
     if (!Files.isRegularFile(file)) {
@@ -72,11 +81,100 @@ public final class ConfigLoader {
     }
     Config user;
     try {
-      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      user = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes()));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
     }
-    return applyOverrides(user, overrides);
+    Config applied = applyOverrides(user, overrides);
+    // every substitution must resolve, also in blocks this command does not read: a ${NOPE} is a mistake
+    resolve(applied.withFallback(ConfigFactory.parseResources(ConfigLoader.class, "/mishbench-defaults.conf")),
+        file.toString());
+    return applied;
+  }
+
+  /**
+   * Resolves the substitutions of {@code merged} (other keys, environment variables).
+   *
+   * @throws IllegalArgumentException naming every key whose {@code ${...}} resolves to nothing (no such
+   *     key and no such environment variable), with where it is written
+   */
+  public static Config resolve(Config merged, String origin) {
+    try {
+      return merged.resolve();
+    } catch (ConfigException.UnresolvedSubstitution e) {
+      Config partial = merged.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      List<String> problems = new ArrayList<>();
+      unresolved(partial.root(), "", problems);
+      if (problems.isEmpty()) {
+        problems.add(e.getMessage());
+      }
+      throw new IllegalArgumentException("config " + origin + ": " + String.join("; ", problems), e);
+    }
+  }
+
+  private static void unresolved(ConfigObject obj, String prefix, List<String> problems) {
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      String key = prefix + ConfigUtil.quoteString(e.getKey()).replaceAll("^\"([A-Za-z0-9_-]+)\"$", "$1");
+      ConfigValue v = e.getValue();
+      try {
+        if (v instanceof ConfigObject child) {
+          unresolved(child, key + ".", problems);
+        } else {
+          v.valueType();
+          if (v instanceof com.typesafe.config.ConfigList list) {
+            list.forEach(ConfigValue::valueType);
+          }
+        }
+      } catch (ConfigException.NotResolved nr) {
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{\\??[^}]+}").matcher(v.render());
+        while (m.find()) {
+          refs.add(m.group());
+        }
+        String where = v.origin() == null || v.origin().description().startsWith("merge of") ? ""
+            : "; " + v.origin().description();
+        problems.add(key + ": " + (refs.isEmpty() ? v.render() : String.join(", ", refs)) + " is not set (no such"
+            + " key, and no such environment variable" + where + ")");
+      }
+    }
+  }
+
+  /**
+   * Includes that must exist: HOCON skips a missing {@code include "x.conf"} silently, which would run
+   * an experiment without the settings the user meant to include.
+   */
+  private static final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
+      ConfigIncluderClasspath {
+
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      ConfigParseable p = context.relativeTo(what);
+      if (p == null) {
+        throw new IllegalArgumentException("include \"" + what + "\": not found");
+      }
+      return p.parse(context.parseOptions().setAllowMissing(false));
+    }
+
+    @Override
+    public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) {
+      return ConfigFactory.parseFile(what, context.parseOptions().setAllowMissing(false)).root();
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) {
+      return ConfigFactory.parseURL(what, context.parseOptions().setAllowMissing(false)).root();
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+      return ConfigFactory.parseResources(what, context.parseOptions().setAllowMissing(false)).root();
+    }
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */
@@ -88,7 +186,7 @@ public final class ConfigLoader {
         problems.add(e.getKey() + ": unknown key");
       }
     }
-    Config c = user.withFallback(defaults).resolve();
+    Config c = resolve(user.withFallback(defaults), origin);
     Reader r = new Reader(c, problems);
     Set<String> knownAugmentations = new LinkedHashSet<>(AugmentSettings.PRESETS);
     Map<String, AugmentSettings> presets = new Presets(c, r, knownAugmentations).resolveAll();

@@ -97,7 +97,7 @@ final class RunRecord {
     int epoch = epochs.size();
     return new Checkpoints.State(runId, epoch, Checkpoints.modelFile(epoch),
         net.getConfiguration().getIterationCount(), new Checkpoints.Rng(cell.seed(), epoch + 1), List.copyOf(epochs),
-        startedAt, attempts, secondsToTarget, epochToTarget);
+        startedAt, attempts, secondsToTarget, epochToTarget, null, null, null);
   }
 
   /** The record in {@code status}; final accuracies and loss only when COMPLETE. */

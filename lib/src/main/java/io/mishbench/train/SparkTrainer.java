@@ -9,6 +9,7 @@ import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
+import io.mishbench.results.RunLock;
 import io.mishbench.results.RunResult.Divergence;
 import io.mishbench.results.RunResult.EpochMetrics;
 import io.mishbench.results.RunResult.Status;
@@ -293,6 +294,7 @@ public final class SparkTrainer {
 
   private static void saveModel(ComputationGraph net, ResultsStore store, String runId, JavaSparkContext sc) {
     URI target = HadoopFiles.child(store.runDir(runId), "model.zip");
+    RunLock.fence(store.runDir(runId));
     try {
       HadoopFiles.writeAtomically(target, sc.hadoopConfiguration(), out -> ModelSerializer.writeModel(net, out, true));
     } catch (IOException e) {

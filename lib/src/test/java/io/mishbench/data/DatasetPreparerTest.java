@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.fs.HadoopFiles;
 import io.mishbench.train.SparkSetup;
 import java.net.URI;
 import java.nio.file.Files;
@@ -56,8 +57,8 @@ class DatasetPreparerTest {
 
     PreparedDataset ds = PreparedDataset.open(dir.resolve("out").toUri(), new Configuration());
     int total = 0;
-    for (String uri : ds.shardUris("train")) {
-      Shards.Content c = Shards.read(URI.create(uri), new Configuration());
+    for (Shards.Ref ref : ds.shards("train")) {
+      Shards.Content c = Shards.read(ref, new Configuration());
       Pixels px = ImageDecoder.decodeStored(c.images()[0], 3);
       assertEquals(16, Math.min(px.width(), px.height()), "stored with the shorter side at the image size");
       total += c.labels().length;
@@ -172,10 +173,51 @@ class DatasetPreparerTest {
     assertEquals(before, ds.manifest());
     assertEquals(folders, shardFolders(out), "old shards kept, no staging left");
     int images = 0;
-    for (String uri : ds.shardUris("train")) {
-      images += Shards.read(URI.create(uri), new Configuration()).labels().length;
+    for (Shards.Ref ref : ds.shards("train")) {
+      images += Shards.read(ref, new Configuration()).labels().length;
     }
     assertEquals(8, images, "the old shards still read");
+  }
+
+  /** Names with every character that URI text would interpret, at every level of the tree and in the output. */
+  static final List<String> HOSTILE = List.of("a b", "50%", "%20", "x#y", "why?", "[set]", "c:d", "q'u\"o", "é ü 名");
+
+  @Test
+  void pathsWithSpecialCharactersArePathsNotUriText() throws Exception {
+    Path raw = dir.resolve("in " + String.join(" ", HOSTILE));
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    Files.move(raw.resolve("train/class-000"), raw.resolve("train/cls #1 %41"));
+    Files.move(raw.resolve("val/class-000"), raw.resolve("val/cls #1 %41"));
+    Files.move(raw.resolve("train/class-001"), raw.resolve("train/c:2?"));
+    Files.move(raw.resolve("val/class-001"), raw.resolve("val/c:2?"));
+    int k = 0;
+    for (String cls : List.of("cls #1 %41", "c:2?")) {
+      try (var files = Files.list(raw.resolve("train").resolve(cls))) {
+        for (Path f : files.sorted().toList()) {
+          Files.move(f, f.resolveSibling(HOSTILE.get(k++ % HOSTILE.size()) + ".png"));
+        }
+      }
+    }
+    Path out = dir.resolve("out #2 ?x=1 %2F [é]");
+    // the same folders spelled as a user would type them: plain paths and file: locations
+    URI in = HadoopFiles.resolve(raw.toString());
+    URI outUri = HadoopFiles.resolve("file:" + out);
+    Manifest m = DatasetPreparer.prepare(sc, new DatasetPreparer.Options(in, outUri, 16, 3, 3, true, false, 1));
+
+    assertEquals(8, m.train().count(), "every hostile name read (strict: nothing skipped) " + m.skipped());
+    assertEquals(List.of("c:2?", "cls #1 %41"), m.classes());
+    assertTrue(Files.exists(out.resolve("manifest.json")), "the output is the folder named, not a cut or decoded one");
+    PreparedDataset ds = PreparedDataset.open(HadoopFiles.resolve(out.toString()), new Configuration());
+    int images = 0;
+    for (String split : List.of("train", "val")) {
+      for (Shards.Ref ref : ds.shards(split)) {
+        images += Shards.read(ref, new Configuration()).labels().length;
+      }
+    }
+    assertEquals(12, images);
+    ShardBatches.TrainLoader loader = new ShardBatches.TrainLoader(ds, 1, 4, 1, 16, AugmentSettings.NONE, new Configuration());
+    org.nd4j.linalg.dataset.DataSet batch = loader.load(1, 0, 1);
+    assertEquals(4, batch.numExamples(), "a minibatch read from shards under a root with '#' in it");
   }
 
   private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {

@@ -119,8 +119,8 @@ class PrepareLabelsTest {
     assertEquals(List.of(0L, 3L, 2L), m.train().perClass(), "labels follow the index; n00 has no images");
     assertEquals(List.of(0L, 2L, 1L), m.val().perClass());
     assertEquals(List.of("n00", "n02", "n01"), Files.readAllLines(dir.resolve("indexed").resolve(ClassIndex.FILE_NAME)));
-    Shards.Content c = Shards.read(URI.create(PreparedDataset.open(dir.resolve("indexed").toUri(), new Configuration())
-        .shardUris("train").get(0)), new Configuration());
+    Shards.Content c = Shards.read(PreparedDataset.open(dir.resolve("indexed").toUri(), new Configuration())
+        .shards("train").get(0), new Configuration());
     for (int label : c.labels()) {
       assertTrue(label == 1 || label == 2, "label " + label + " is an index into the class index");
     }

@@ -55,9 +55,9 @@ class ShardBatchesTest {
       }
       String file = "shards/train-" + s + ".msh";
       java.nio.file.Files.createDirectories(dir.resolve("shards"));
-      Shards.write(HadoopFiles.fs(dir.toUri(), conf), new org.apache.hadoop.fs.Path(dir.resolve(file).toUri()), 1,
-          labels, images);
-      shards.add(new Manifest.Shard(file, SHARD_SIZES[s]));
+      Shards.Written w = Shards.write(HadoopFiles.fs(dir.toUri(), conf),
+          new org.apache.hadoop.fs.Path(dir.resolve(file).toUri()), 1, labels, images);
+      shards.add(new Manifest.Shard(file, SHARD_SIZES[s], w.bytes(), w.crc32c()));
     }
     List<Long> pc = java.util.Arrays.stream(perClass).boxed().toList();
     Manifest m = new Manifest(Manifest.FORMAT_VERSION, "test", 12, 1, "png", 1, 10, "test", List.of("a", "b", "c"),
@@ -152,5 +152,128 @@ class ShardBatchesTest {
       assertTrue(counts[w] <= ShardBatches.maxMinibatchesPerWorker(ds, 3, 4), "worker " + w + ": " + counts[w]);
     }
     assertEquals(ds.manifest().train().count(), images, "every training image once per epoch");
+  }
+  /** The file of train shard {@code s}. */
+  private Path shardFile(int s) {
+    return Path.of(java.net.URI.create(ds.shards("train").get(s).uri()));
+  }
+
+  private Manifest rewriteManifest(java.util.function.UnaryOperator<Manifest.Split> train) throws IOException {
+    Manifest m = ds.manifest();
+    Manifest changed = new Manifest(m.version(), m.source(), m.resolution(), m.channels(), m.encoding(), m.seed(),
+        m.shardSize(), m.inputDigest(), m.classes(), train.apply(m.train()), m.val(), m.skipped(), m.createdAt());
+    HadoopFiles.writeJson(HadoopFiles.child(dir.toUri(), Manifest.FILE_NAME), changed, new Configuration());
+    return changed;
+  }
+
+  /** Reads every minibatch of epoch 1 and returns the first failure. */
+  private IOException firstLoadFailure() {
+    ShardBatches.TrainLoader loader = loader(1, 5, 3, AugmentSettings.NONE);
+    return assertThrows(IOException.class, () -> {
+      for (int b = 0; b < 5; b++) {
+        loader.load(1, 0, b);
+      }
+    });
+  }
+
+  private static void assertNamesShardAndRebuild(String message, Path shard) {
+    assertTrue(message.contains(shard.getFileName().toString()) && message.contains("--overwrite"), message);
+  }
+
+  @Test
+  void aShardWithChangedBytesFailsTheReadNamingItAndHowToRebuild() throws IOException {
+    Path shard = shardFile(1);
+    byte[] b = java.nio.file.Files.readAllBytes(shard);
+    for (int at : new int[] {b.length / 2, 5, b.length - 1}) { // an image, the header, the last byte
+      byte[] flipped = b.clone();
+      flipped[at] ^= 0x10;
+      java.nio.file.Files.write(shard, flipped);
+      PreparedDataset same = PreparedDataset.open(dir.toUri(), new Configuration()); // same length: opens
+      IOException e = assertThrows(IOException.class,
+          () -> Shards.read(same.shards("train").get(1), new Configuration()), "byte " + at);
+      assertTrue(e.getMessage().contains("CRC-32C"), e.getMessage());
+      assertNamesShardAndRebuild(e.getMessage(), shard);
+    }
+    IOException training = firstLoadFailure();
+    assertNamesShardAndRebuild(training.getMessage(), shard);
+  }
+
+  @Test
+  void aTruncatedOrLongerShardIsRefusedWhenTheDatasetIsOpened() throws IOException {
+    Path shard = shardFile(2);
+    byte[] b = java.nio.file.Files.readAllBytes(shard);
+    for (byte[] damaged : List.of(java.util.Arrays.copyOf(b, b.length - 7), java.util.Arrays.copyOf(b, 12),
+        java.util.Arrays.copyOf(b, b.length + 3))) {
+      java.nio.file.Files.write(shard, damaged);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PreparedDataset.open(dir.toUri(), new Configuration()));
+      assertTrue(e.getMessage().contains("the manifest recorded " + b.length), e.getMessage());
+      assertNamesShardAndRebuild(e.getMessage(), shard);
+      IOException read = assertThrows(IOException.class, () -> Shards.read(ds.shards("train").get(2), new Configuration()));
+      assertNamesShardAndRebuild(read.getMessage(), shard);
+    }
+    java.nio.file.Files.delete(shard);
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.toUri(), new Configuration()));
+    assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
+  }
+
+  @Test
+  void manifestCountsAreCheckedAgainstEachOtherAndTheShards() throws IOException {
+    Manifest.Split t = ds.manifest().train();
+    // one shard's count changed, the totals made to agree with it: only the shard's header can tell
+    List<Manifest.Shard> shards = new ArrayList<>(t.shards());
+    Manifest.Shard first = shards.get(0);
+    shards.set(0, new Manifest.Shard(first.file(), first.count() - 1, first.bytes(), first.crc32c()));
+    List<Long> perClass = new ArrayList<>(t.perClass());
+    perClass.set(0, perClass.get(0) - 1);
+    rewriteManifest(x -> new Manifest.Split(t.count() - 1, perClass, shards));
+    PreparedDataset miscounted = PreparedDataset.open(dir.toUri(), new Configuration());
+    IOException e = assertThrows(IOException.class, () -> Shards.read(miscounted.shards("train").get(0), new Configuration()));
+    assertTrue(e.getMessage().contains("header counts 10 images, the manifest 9"), e.getMessage());
+
+    for (Manifest.Split bad : List.of(
+        new Manifest.Split(t.count() + 1, t.perClass(), t.shards()), // total against shards
+        new Manifest.Split(t.count(), List.of(25L, 0L, 0L, 0L), t.shards()), // per class against the classes
+        new Manifest.Split(t.count(), List.of(9L, 8L, 7L), t.shards()))) { // per class against the total
+      rewriteManifest(x -> bad);
+      IllegalArgumentException open =
+          assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.toUri(), new Configuration()));
+      assertTrue(open.getMessage().contains("train counts disagree") && open.getMessage().contains("--overwrite"),
+          open.getMessage());
+    }
+    rewriteManifest(x -> new Manifest.Split(t.count(), t.perClass(), List.of(
+        new Manifest.Shard("../elsewhere/train-0.msh", 10, first.bytes(), first.crc32c()), t.shards().get(1),
+        t.shards().get(2))));
+    IllegalArgumentException outside =
+        assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(dir.toUri(), new Configuration()));
+    assertTrue(outside.getMessage().contains("not a shard entry"), outside.getMessage());
+  }
+
+  @Test
+  void aLabelOutsideTheClassesIsACorruptShardNotAnIndexError() throws IOException {
+    Configuration conf = new Configuration();
+    List<ImageDecoder.Stored> images = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      images.add(ImageDecoder.prepare(png(8 * k), 12, 1, ImageDecoder.Encoding.PNG));
+    }
+    Path shard = shardFile(0);
+    Shards.Written w = Shards.write(HadoopFiles.fs(dir.toUri(), conf), new org.apache.hadoop.fs.Path(shard.toUri()), 1,
+        List.of(0, 1, 2, 0, 1, 7, 0, 1, 2, 0), images);
+    Manifest.Split t = ds.manifest().train();
+    List<Manifest.Shard> shards = new ArrayList<>(t.shards());
+    shards.set(0, new Manifest.Shard(shards.get(0).file(), 10, w.bytes(), w.crc32c()));
+    rewriteManifest(x -> new Manifest.Split(t.count(), t.perClass(), shards));
+    ds = PreparedDataset.open(dir.toUri(), conf);
+    IOException e = firstLoadFailure();
+    assertTrue(e.getMessage().contains("label 7, the dataset has 3 classes"), e.getMessage());
+  }
+  @Test
+  void aManifestWithFieldsOfALaterVersionIsRead() throws IOException {
+    Path file = dir.resolve(Manifest.FILE_NAME);
+    var json = HadoopFiles.JSON.readTree(file.toFile());
+    io.mishbench.results.ResultsStoreTest.addUnknownFields(json);
+    java.nio.file.Files.writeString(file, json.toPrettyString());
+    assertEquals(ds, PreparedDataset.open(dir.toUri(), new Configuration()));
   }
 }

@@ -11,7 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ResultsStoreTest {
+public class ResultsStoreTest {
 
   @TempDir Path dir;
 
@@ -54,5 +54,41 @@ class ResultsStoreTest {
     assertTrue(Files.exists(Path.of(aside)), aside.toString());
     assertFalse(Files.exists(runJson("half")));
     assertInstanceOf(ResultsStore.Lookup.Missing.class, s.lookup("half"));
+  }
+  /**
+   * Adds fields this version does not know to every record object in {@code node} (a later version's
+   * record); free-form maps (a run's config and provenance) have no fixed fields and are left alone.
+   */
+  public static void addUnknownFields(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+      java.util.List<com.fasterxml.jackson.databind.JsonNode> children = new java.util.ArrayList<>();
+      o.fields().forEachRemaining(f -> {
+        if (!java.util.Set.of("config", "provenance").contains(f.getKey())) {
+          children.add(f.getValue());
+        }
+      });
+      children.forEach(ResultsStoreTest::addUnknownFields);
+      o.put("addedInALaterVersion", 42);
+      o.putObject("laterBlock").put("x", "y");
+    } else {
+      node.elements().forEachRemaining(ResultsStoreTest::addUnknownFields);
+    }
+  }
+
+  @Test
+  void aRecordWithFieldsOfALaterVersionIsReadNotQuarantined() throws Exception {
+    RunResult.EpochMetrics e1 = new RunResult.EpochMetrics(1, 1, 10, 10, 1, 0.5, 0.1, 0.4, 0.8, 1.2, 0.1, 1.1, 0.2, null);
+    RunResult r = new RunResult("later", RunResult.Status.COMPLETE, "resnet20", "mish", "none", 1,
+        java.util.Map.of("training.epochs", 1), java.util.Map.of("git", "abc"), java.util.List.of(e1), 0.4, 0.8, null,
+        "1970-01-01T00:00:00Z", "1970-01-01T00:00:01Z", null, null, null, null, null, null, null, 1);
+    ResultsStore s = store();
+    s.write(r);
+    var json = io.mishbench.fs.HadoopFiles.JSON.readTree(runJson("later").toFile());
+    addUnknownFields(json);
+    Files.writeString(runJson("later"), json.toPrettyString());
+    assertTrue(Files.readString(runJson("later")).contains("addedInALaterVersion"));
+
+    assertEquals(new ResultsStore.Lookup.Found(r), s.lookup("later"), "read with the fields it knows");
+    assertEquals(java.util.List.of(r), s.list(), "the aggregate reads it too");
   }
 }

@@ -2,17 +2,23 @@ package io.mishbench.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** The run lock on a local folder, with other drivers as separate processes. */
 class RunLockTest {
 
   @TempDir Path dir;
@@ -23,7 +29,7 @@ class RunLockTest {
     Path run = dir.resolve("runs/x");
     Optional<RunLock> first = RunLock.acquire(run.toUri(), conf);
     assertTrue(first.isPresent());
-    assertEquals(RunLock.owner(), Files.readString(run.resolve(RunLock.FILE)));
+    assertTrue(Files.readString(run.resolve(RunLock.FILE)).contains(RunLock.owner()));
     assertTrue(RunLock.acquire(run.toUri(), conf).isEmpty(), "a live holder (this JVM) keeps the lock");
     first.get().close();
     assertFalse(Files.exists(run.resolve(RunLock.FILE)));
@@ -33,28 +39,96 @@ class RunLockTest {
   }
 
   @Test
-  void aLockOfADeadProcessOnThisHostIsTakenOver() throws Exception {
-    Process p = new ProcessBuilder("true").start();
-    p.waitFor();
-    Path run = dir.resolve("runs/y");
-    Files.createDirectories(run);
-    String host = RunLock.owner().substring(0, RunLock.owner().lastIndexOf(':'));
-    Files.writeString(run.resolve(RunLock.FILE), host + ":" + p.pid());
+  void aLiveDriverInAnotherProcessKeepsItsLockAndADeadOnesIsFreeAtOnce() throws Exception {
+    URI run = dir.resolve("runs/p").toUri();
+    LockDrivers.Driver other = LockDrivers.start(dir, run, 60_000, 60_000);
+    try {
+      assertNotNull(other.await("WROTE", 60), other.lines().toString());
+      assertTrue(RunLock.acquire(run, conf).isEmpty(), "the other process holds it");
+      other.process().destroyForcibly().waitFor(); // SIGKILL: no close, the lock file stays
+      assertTrue(Files.exists(Path.of(run).resolve(RunLock.FILE)));
+      long start = System.nanoTime();
+      try (RunLock taken = RunLock.acquire(run, conf).orElseThrow()) {
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "no waiting for staleness: the kernel freed it");
+      }
+    } finally {
+      other.process().destroyForcibly();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"self", "host"})
+  void whatALockFileSaysNeverKeepsItAlive(String content) throws Exception {
+    // an old driver's lock naming this host and a live pid (this JVM's: a reused pid, or a restarted
+    // container with the same host name), or only a host: no process holds it, so it is free
+    Path run = Files.createDirectories(dir.resolve("runs/y"));
+    Files.writeString(run.resolve(RunLock.FILE), content.equals("self") ? RunLock.owner() : "some-other-host:1");
     try (RunLock taken = RunLock.acquire(run.toUri(), conf).orElseThrow()) {
-      assertEquals(RunLock.owner(), Files.readString(run.resolve(RunLock.FILE)));
+      assertTrue(Files.readString(run.resolve(RunLock.FILE)).contains("token="));
     }
   }
 
   @Test
-  void aLockOfAnotherHostIsStaleOnlyWithoutHeartbeat() throws Exception {
-    Path run = dir.resolve("runs/z");
-    Files.createDirectories(run);
-    Path lock = run.resolve(RunLock.FILE);
-    Files.writeString(lock, "some-other-host:4242");
-    assertTrue(RunLock.acquire(run.toUri(), conf).isEmpty(), "a fresh lock of another host is respected");
-    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(RunLock.STALE).minusSeconds(60)));
-    try (RunLock taken = RunLock.acquire(run.toUri(), conf).orElseThrow()) {
-      assertEquals(RunLock.owner(), Files.readString(lock));
+  void ofDriversRacingForOneLockExactlyOneWins() throws Exception {
+    URI run = dir.resolve("runs/race").toUri();
+    List<LockDrivers.Driver> drivers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        drivers.add(LockDrivers.start(dir, run, 60_000, 4_000));
+      }
+      int won = 0;
+      for (LockDrivers.Driver d : drivers) {
+        String first = d.await(60, "WON", "BUSY");
+        assertNotNull(first, d.lines().toString());
+        won += first.startsWith("WON") ? 1 : 0;
+      }
+      assertEquals(1, won, "exactly one winner");
+      for (LockDrivers.Driver d : drivers) {
+        assertEquals(0, d.exit(60), d.lines().toString());
+      }
+    } finally {
+      drivers.forEach(d -> d.process().destroyForcibly());
     }
+  }
+
+  @Test
+  void aDriverWhoseLockTokenIsGoneStopsWritingTheRun() throws Exception {
+    Path run = dir.resolve("runs/f");
+    LockDrivers.Driver other = LockDrivers.start(dir, run.toUri(), 60_000, 60_000);
+    try {
+      assertNotNull(other.await("WROTE", 60), other.lines().toString());
+      Files.delete(run.resolve(RunLock.FILE)); // an operator removed it
+      assertEquals(3, other.exit(30), "the holder's next write is fenced off: " + other.lines());
+      assertTrue(other.lines().stream().anyMatch(l -> l.startsWith("LOST")), other.lines().toString());
+      try (RunLock mine = RunLock.acquire(run.toUri(), conf).orElseThrow()) {
+        ResultsStore store = new ResultsStore(dir.toUri(), conf);
+        store.write(RunResult.of("f", RunResult.Status.RUNNING, "parent", "mish", "none", 1, null, null));
+        assertEquals("parent", store.read("f").orElseThrow().model());
+      }
+    } finally {
+      other.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void inThisJvmALostLockFailsItsFenceCheck() throws Exception {
+    Path run = dir.resolve("runs/g");
+    try (RunLock lock = RunLock.acquire(run.toUri(), conf).orElseThrow()) {
+      RunLock.fence(run.toUri());
+      Files.writeString(run.resolve(RunLock.FILE), "token=someone-else\n");
+      assertThrows(RunLock.LostException.class, () -> RunLock.fence(run.toUri()));
+      assertThrows(RunLock.LostException.class,
+          () -> new ResultsStore(dir.toUri(), conf)
+              .write(RunResult.of("g", RunResult.Status.RUNNING, "x", "mish", "none", 1, null, null)));
+    }
+    assertEquals("token=someone-else\n", Files.readString(run.resolve(RunLock.FILE)), "a lost lock is not deleted");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"s3a://bucket/results", "s3://bucket/results", "gs://bucket/results", "abfs://c@a/results"})
+  void objectStoresAreRefusedWithAReason(String results) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(URI.create(results + "/runs/x"), conf));
+    assertTrue(e.getMessage().contains("cannot hold a run lock") && e.getMessage().contains("HDFS"), e.getMessage());
   }
 }
