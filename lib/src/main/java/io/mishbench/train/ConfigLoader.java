@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
@@ -16,7 +15,6 @@ import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Grid;
 import io.mishbench.train.ExperimentConfig.Training;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,26 +55,28 @@ public final class ConfigLoader {
 
   /** Loads {@code file} with {@code overrides} ({@code key=value} strings). */
   public static ExperimentConfig load(Path file, List<String> overrides) {
-    return fromConfig(parse(file, overrides), file.toString());
+    return load(file.toString(), overrides);
+  }
+
+  /** Loads {@code location} (a path or Hadoop URI, see {@link ConfigFile}) with {@code overrides}. */
+  public static ExperimentConfig load(String location, List<String> overrides) {
+    return fromConfig(parse(location, overrides), location);
+  }
+
+  /** {@link #parse(String, List)} of a local file. */
+  public static Config parse(Path file, List<String> overrides) {
+    return parse(file.toString(), overrides);
   }
 
   /**
-   * The HOCON of {@code file} with {@code overrides} applied, not yet validated: what every command's
-   * config loader (this one, the robustness and landscape ones) starts from.
+   * The HOCON of {@code location} (a path or Hadoop URI, read by {@link ConfigFile}) with
+   * {@code overrides} applied, not yet validated: what every command's config loader (this one, the
+   * robustness and landscape ones) starts from.
    *
-   * @throws IllegalArgumentException when the file is missing or not HOCON, or an override is malformed
+   * @throws IllegalArgumentException when the file is missing, unreadable or not HOCON, or an override is malformed
    */
-  public static Config parse(Path file, List<String> overrides) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file);
-    }
-    Config user;
-    try {
-      user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
-    }
-    return applyOverrides(user, overrides);
+  public static Config parse(String location, List<String> overrides) {
+    return applyOverrides(ConfigFile.parse(location), overrides);
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */
