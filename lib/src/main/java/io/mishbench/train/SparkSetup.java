@@ -50,18 +50,24 @@ public final class SparkSetup {
       executorOpts += " -D" + Nd4jBinary.PROPERTY + "=";
     }
     conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
+    // training metrics (images/s, loss, rounds, ...) for the sinks configured in Spark's metrics system
+    addPlugin(conf, MetricsPlugin.class);
     if (schedulesGpus(conf)) {
       // DL4J ignores the GPU Spark assigns to a task: the plugin binds each task thread to it
-      String plugins = conf.get(PLUGINS, "");
-      if (!plugins.contains(GpuPlugin.class.getName())) {
-        conf.set(PLUGINS, plugins.isBlank() ? GpuPlugin.class.getName() : plugins + "," + GpuPlugin.class.getName());
-      }
+      addPlugin(conf, GpuPlugin.class);
     }
     return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
         // one minibatch of 256x256 RGB images, or a network's parameters, exceeds Kryo's default 64m
         .setIfMissing("spark.kryoserializer.buffer.max", "1024m")
         .setIfMissing("spark.ui.showConsoleProgress", "false");
+  }
+
+  private static void addPlugin(SparkConf conf, Class<?> plugin) {
+    String plugins = conf.get(PLUGINS, "");
+    if (!plugins.contains(plugin.getName())) {
+      conf.set(PLUGINS, plugins.isBlank() ? plugin.getName() : plugins + "," + plugin.getName());
+    }
   }
 
   /** A context for {@code appName} with {@link #withDefaults}. */

@@ -152,20 +152,28 @@ public final class SparkTrainer {
       sparkNet.setCollectTrainingStats(true);
       DivergenceGuard guard = new DivergenceGuard(sc);
       sparkNet.setListeners(guard);
+      long roundsPerEpoch = (minibatches + t.averagingFrequency() - 1) / t.averagingFrequency();
+      long imagesPerRound = (long) t.workers() * t.batchSizePerWorker() * t.averagingFrequency();
+      try (TrainingProgress watch = TrainingProgress.forRun(sc.getConf(), cell, progress);
+           AveragingRoundListener rounds = new AveragingRoundListener(sc, watch, sparkNet::getScore)) {
       for (int epoch = record.epochsDone() + 1; epoch <= t.epochs(); epoch++) {
         guard.reset();
+        watch.onEpochStart(epoch, t.epochs(), roundsPerEpoch, ds.manifest().train().count(), imagesPerRound);
+        rounds.epochStarted(epoch);
         int roundsBefore = averagingRounds(sparkNet);
         WorkerTimes timesBefore = WorkerTimes.of(sparkNet);
         long start = System.nanoTime();
         try {
           sparkNet.fitPaths(ShardBatches.trainPaths(sc, loader, epoch), loader);
         } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared
+          rounds.epochEnded();
           Divergence d = guard.first(epoch);
           if (d == null) {
             throw unchecked(e);
           }
           return diverged(store, checkpoints, record, d);
         }
+        rounds.epochEnded();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         double score = sparkNet.getScore();
         // the guard sees a loss computed before its minibatch's update: an update in an epoch's last
@@ -196,6 +204,7 @@ public final class SparkTrainer {
             eval == null ? null : eval.top1(), eval == null ? null : eval.top5(), eval == null ? null : eval.loss(),
             evalSeconds, 0, Double.isNaN(times.waitShare()) ? null : times.waitShare());
         record.addEpoch(m);
+        watch.onEpochEnd(m.imagesPerSecond(), score, times.waitShare(), eval == null ? Double.NaN : eval.top1());
         checkpoints.save(sparkNet.getNetwork(), record.checkpoint(sparkNet.getNetwork()));
         RunResult now = record.result(Status.RUNNING, null, null);
         store.write(now);
@@ -207,6 +216,7 @@ public final class SparkTrainer {
             eval == null ? "" : String.format(", val top-1 %.4f top-5 %.4f loss %.4f", eval.top1(), eval.top5(),
                 eval.loss()));
         progress.epochDone(now, t.epochs());
+      }
       }
       saveModel(sparkNet.getNetwork(), store, runId, sc);
       RunResult done = record.result(Status.COMPLETE, null, null);
