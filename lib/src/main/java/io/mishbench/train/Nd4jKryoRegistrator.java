@@ -21,6 +21,7 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
 
   @Override
   public void registerClasses(Kryo kryo) {
+    Nd4jBinary.selectForThisCpu(); // before ND4J loads, should Kryo come first in an executor (Nd4jBinaryPlugin)
     kryo.register(Nd4j.getBackend().getNDArrayClass(), new Nd4jSerializer());
     kryo.register(AtomicDouble.class, new AtomicDoubleSerializer());
     // Kryo 4's FieldSerializer cannot build Java records; they are Serializable, so use that

@@ -45,11 +45,10 @@ public final class SparkSetup {
       // the SIMD activation kernels; without it executors fall back to scalar ones and say so
       executorOpts += " --add-modules=" + VECTOR_MODULE;
     }
-    if (!executorOpts.contains(Nd4jBinary.PROPERTY)) {
-      // executors may run on other CPUs than the driver: the portable build unless told otherwise
-      executorOpts += " -D" + Nd4jBinary.PROPERTY + "=";
-    }
     conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
+    // executors may run on other CPUs than the driver: each chooses its own ND4J build at start-up,
+    // unless spark.executor.extraJavaOptions names one
+    addPlugin(conf, Nd4jBinaryPlugin.class);
     // training metrics (images/s, loss, rounds, ...) for the sinks configured in Spark's metrics system
     addPlugin(conf, MetricsPlugin.class);
     if (schedulesGpus(conf)) {

@@ -82,7 +82,8 @@ class GpuBindingTest {
     assertFalse(cpu.get(SparkSetup.PLUGINS).contains(GpuPlugin.class.getName()));
     SparkConf gpu = SparkSetup.withDefaults(new SparkConf(false)
         .set("spark.executor.resource.gpu.amount", "1").set(SparkSetup.PLUGINS, "com.example.Other"));
-    assertEquals("com.example.Other," + MetricsPlugin.class.getName() + "," + GpuPlugin.class.getName(),
+    assertEquals("com.example.Other," + Nd4jBinaryPlugin.class.getName() + "," + MetricsPlugin.class.getName() + ","
+        + GpuPlugin.class.getName(),
         gpu.get(SparkSetup.PLUGINS));
     assertEquals(gpu.get(SparkSetup.PLUGINS), SparkSetup.withDefaults(gpu).get(SparkSetup.PLUGINS), "added once");
     assertTrue(SparkSetup.schedulesGpus(new SparkConf(false).set("spark.executor.resource.gpu.amount", "2")));
