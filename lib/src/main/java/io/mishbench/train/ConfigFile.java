@@ -25,8 +25,9 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>A bare file name that is not in the working directory is also looked up among Spark's shipped
  * files ({@code spark.files}, what {@code spark-submit --files} sets): in cluster deploy mode the submit
- * scripts ship a local config that way and pass its name. YARN puts shipped files into the driver's
- * working directory; Kubernetes downloads them and lists their local paths in {@code spark.files}.
+ * scripts ship a local config that way and pass its name. YARN, and Kubernetes from Spark 3.4 on, put
+ * shipped files into the driver's working directory; {@code spark.files} names them wherever else a
+ * manager puts them. (docs/CLUSTER.md, "Config files".)
  *
  * <p>A missing or unreadable file is an {@link IllegalArgumentException} (exit code 2), before Spark starts.
  */

@@ -36,7 +36,7 @@ public final class Nd4jBinaryPlugin implements SparkPlugin {
         boolean given = System.getProperty(Nd4jBinary.PROPERTY) != null;
         String ext = Nd4jBinary.selectForThisCpu();
         log.info("executor {} on {}: ND4J CPU build {} ({})", ctx.executorID(), Provenance.host(),
-            ext.isEmpty() ? "portable x86-64" : ext, given ? "named in its JVM options" : "chosen for this CPU");
+            ext.isEmpty() ? "portable x86-64" : ext, given ? "already set: by its JVM options, or in local mode by the driver" : "chosen for this CPU");
       }
     };
   }
