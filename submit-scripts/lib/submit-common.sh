@@ -123,7 +123,8 @@ mb_usage_common() {
 Options shared by submit-standalone.sh, submit-yarn.sh and submit-k8s.sh:
   --deploy-mode MODE        client (default; the driver runs here) or cluster (on the cluster)
   --jar PATH|URI            the job jar (default \$MISHBENCH_JAR, else jobs/target/mishbench-jobs.jar
-                            of this checkout; hdfs://, s3a://, local:// URIs are not checked here)
+                            of this checkout; hdfs://, s3a://, local:// URIs are not checked here).
+                            Upload it once per build and name the URI (docs/CLUSTER.md)
   --executors N             executors (spark.executor.instances; on standalone also
                             spark.cores.max = N x cores); default 2
   --executor-cores N        cores per executor; default 4
@@ -152,7 +153,8 @@ Options shared by submit-standalone.sh, submit-yarn.sh and submit-k8s.sh:
                             cluster manager's address is not contacted)
   --help                    this text
 Everything from the first argument that is not one of these options on is the job's command and its
-options (submit-scripts/mishbench --help lists them); '--' may separate them.
+options (submit-scripts/mishbench --help lists them); '--' may separate them. In cluster mode a
+--config that is a file here is shipped with the application (--files) and passed by name.
 Exit codes: 0 submitted and finished, 2 bad usage or a missing prerequisite (jar, SPARK_HOME,
 HADOOP_CONF_DIR), 3 the cluster manager is unreachable, 4 the GPUs asked for are not there, else the
 job's own code.
