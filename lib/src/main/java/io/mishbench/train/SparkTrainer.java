@@ -152,6 +152,8 @@ public final class SparkTrainer {
       sparkNet.setCollectTrainingStats(true);
       DivergenceGuard guard = new DivergenceGuard(sc);
       sparkNet.setListeners(guard);
+      // progress inside epochs (TrainingProgress; rounds counted by AveragingRoundListener). The loop below
+      // is left at its old indentation to keep this hook a few lines for the training-loop rewrite (issue 17)
       long roundsPerEpoch = (minibatches + t.averagingFrequency() - 1) / t.averagingFrequency();
       long imagesPerRound = (long) t.workers() * t.batchSizePerWorker() * t.averagingFrequency();
       try (TrainingProgress watch = TrainingProgress.forRun(sc.getConf(), cell, progress);
