@@ -138,7 +138,8 @@ mb_usage_common() {
 Options shared by submit-standalone.sh, submit-yarn.sh and submit-k8s.sh:
   --deploy-mode MODE        client (default; the driver runs here) or cluster (on the cluster)
   --jar PATH|URI            the job jar (default \$MISHBENCH_JAR, else jobs/target/mishbench-jobs.jar
-                            of this checkout; hdfs://, s3a://, local:// URIs are not checked here)
+                            of this checkout; hdfs://, s3a://, local:// URIs are not checked here).
+                            Upload it once per build and name the URI (docs/CLUSTER.md)
   --executors N             executors (spark.executor.instances; on standalone also
                             spark.cores.max = N x cores); default 2
   --executor-cores N        cores per executor; default 4
@@ -167,11 +168,46 @@ Options shared by submit-standalone.sh, submit-yarn.sh and submit-k8s.sh:
                             cluster manager's address is not contacted)
   --help                    this text
 Everything from the first argument that is not one of these options on is the job's command and its
-options (submit-scripts/mishbench --help lists them); '--' may separate them.
+options (submit-scripts/mishbench --help lists them); '--' may separate them. In cluster mode a
+--config that is a file here is shipped with the application (--files) and passed by name.
 Exit codes: 0 submitted and finished, 2 bad usage or a missing prerequisite (jar, SPARK_HOME,
 HADOOP_CONF_DIR), 3 the cluster manager is unreachable, 4 the GPUs asked for are not there, else the
 job's own code.
 USAGE
+}
+
+# Cluster deploy mode runs the driver on another host. A job's --config that is a file here is shipped
+# with the application (spark-submit --files) and the job is given its name, which the driver finds in its
+# working directory (YARN) or among spark.files (io.mishbench.train.ConfigFile). Hadoop URIs and paths
+# that do not exist here (inside a container image, on a shared mount) are passed on as they are.
+# Sets mb_job (the job's arguments) and mb_files (what to ship, comma-separated; empty for nothing).
+mb_ship_config() { # job arguments...
+  mb_job=()
+  mb_files=""
+  local prev="" arg value local_path
+  for arg in "$@"; do
+    value=""
+    if [ "$prev" = --config ]; then
+      value="$arg"
+    elif [[ "$arg" == --config=* ]]; then
+      value="${arg#--config=}"
+    fi
+    local_path=""
+    case "$value" in
+      "") ;;
+      file://*) local_path="${value#file://}" ;;
+      file:*) local_path="${value#file:}" ;;
+      *://*) ;;
+      *) local_path="$value" ;;
+    esac
+    if [ -n "$local_path" ] && [ -f "$local_path" ]; then
+      case "$local_path" in /*) ;; *) local_path="$PWD/$local_path" ;; esac
+      mb_files="${mb_files:+$mb_files,}$local_path"
+      if [ "$prev" = --config ]; then arg="$(basename "$local_path")"; else arg="--config=$(basename "$local_path")"; fi
+    fi
+    mb_job+=("$arg")
+    prev="$arg"
+  done
 }
 
 mb_usage() {
@@ -357,6 +393,12 @@ mb_cluster_main() {
   [ -z "$image" ] || confs+=(--conf "spark.kubernetes.container.image=$image")
   [ -z "$namespace" ] || confs+=(--conf "spark.kubernetes.namespace=$namespace")
   [ -z "$service_account" ] || confs+=(--conf "spark.kubernetes.authenticate.driver.serviceAccountName=$service_account")
+
+  if [ "$deploy_mode" = cluster ]; then
+    mb_ship_config "${job[@]}"
+    job=("${mb_job[@]}")
+    [ -z "$mb_files" ] || confs+=(--files "$mb_files")
+  fi
 
   mb_driver_opts=()
   read -r -a mb_driver_opts <<< "$driver_opts"

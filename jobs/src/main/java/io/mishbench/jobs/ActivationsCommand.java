@@ -9,7 +9,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,7 +73,7 @@ final class ActivationsCommand implements Callable<Integer> {
       curves.add(ActivationCurve.sample(s.create(), type, grid));
     }
     URI target = HadoopFiles.resolve(plot);
-    HadoopFiles.writeAtomically(target, ActivationPlot.png(curves), new Configuration());
+    HadoopFiles.writeAtomically(target, ActivationPlot.png(curves), HadoopFiles.configuration());
     spec.commandLine().getOut().println("wrote " + target);
     return 0;
   }

@@ -5,7 +5,6 @@ import io.mishbench.results.Aggregate;
 import io.mishbench.results.Aggregator;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +31,7 @@ final class AggregateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var target = HadoopFiles.resolve(output);
-    Aggregate a = Aggregator.aggregate(HadoopFiles.resolve(results), target, new Configuration(), paper);
+    Aggregate a = Aggregator.aggregate(HadoopFiles.resolve(results), target, HadoopFiles.configuration(), paper);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Validation accuracy (%), top-1 and top-5, mean ± std (seeds); top-1 of the best activation in bold:");
     out.println();

@@ -1,11 +1,11 @@
 package io.mishbench.jobs;
 
+import io.mishbench.fs.HadoopFiles;
 import io.mishbench.train.ExperimentConfig;
 import io.mishbench.train.LocalFit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,7 +22,7 @@ final class BenchFitCommand implements Callable<Integer> {
     ExperimentOptions.Checked in = options.load();
     ExperimentConfig cfg = in.config();
     ExperimentConfig.Cell cell = cfg.cell();
-    List<LocalFit.Epoch> epochs = LocalFit.run(cfg, cell, in.dataset(), new Configuration(), e ->
+    List<LocalFit.Epoch> epochs = LocalFit.run(cfg, cell, in.dataset(), HadoopFiles.configuration(), e ->
         System.out.println(String.format(Locale.ROOT,
             "{\"model\":\"%s\",\"activation\":\"%s\",\"epoch\":%d,\"minibatches\":%d,\"images\":%d,\"seconds\":%.3f,"
                 + "\"images_per_sec\":%.2f,\"loss\":%.5f}",

@@ -1,19 +1,19 @@
 package io.mishbench.jobs;
 
 import io.mishbench.data.PreparedDataset;
+import io.mishbench.fs.HadoopFiles;
 import io.mishbench.train.ConfigLoader;
 import io.mishbench.train.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 
 /** {@code --config FILE [--set key=value]...}, shared by train and benchmark. */
 final class ExperimentOptions {
 
-  @Option(names = "--config", required = true, description = "Experiment file (HOCON), e.g. conf/quickstart.conf.")
-  Path config;
+  @Option(names = "--config", required = true, description = "Path or Hadoop URI (hdfs://, s3a://, file:) of the experiment file (HOCON), e.g. conf/quickstart.conf.")
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides one config key, e.g. --set training.epochs=3 (repeatable).")
@@ -24,7 +24,7 @@ final class ExperimentOptions {
 
   Checked load() {
     ExperimentConfig cfg = ConfigLoader.load(config, overrides);
-    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), new Configuration());
+    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), HadoopFiles.configuration());
     return new Checked(cfg, ds);
   }
 }

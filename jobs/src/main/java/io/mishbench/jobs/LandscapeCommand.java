@@ -2,6 +2,7 @@ package io.mishbench.jobs;
 
 import io.mishbench.eval.LandscapeRunner;
 import io.mishbench.eval.LandscapeSettings;
+import io.mishbench.fs.HadoopFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,9 @@ import picocli.CommandLine.Option;
         + " Reads the config's landscape { } block; no Spark.")
 final class LandscapeCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true, description = "Config file (HOCON) with a landscape { } block, e.g."
+  @Option(names = "--config", required = true, description = "Path or Hadoop URI (hdfs://, s3a://, file:) of the config file (HOCON) with a landscape { } block, e.g."
       + " conf/robustness-quick.conf.")
-  Path config;
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides one config key, e.g. --set landscape.loss-landscape.resolution=11 (repeatable).")
@@ -35,7 +36,7 @@ final class LandscapeCommand implements Callable<Integer> {
     if (output != null) {
       s = s.withOutput(output);
     }
-    Configuration conf = new Configuration();
+    Configuration conf = HadoopFiles.configuration();
     LandscapeRunner.Plan plan = LandscapeRunner.check(s, conf);
     LandscapeRunner.Result r;
     try {

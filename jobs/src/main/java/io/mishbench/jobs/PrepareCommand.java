@@ -6,7 +6,6 @@ import io.mishbench.data.Manifest;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.train.SparkSetup;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,7 +68,7 @@ final class PrepareCommand implements Callable<Integer> {
             valLabels == null ? null : HadoopFiles.resolve(valLabels),
             classIndex == null ? null : HadoopFiles.resolve(classIndex));
     // bad input fails before Spark starts, and an up-to-date output needs no Spark at all
-    if (DatasetPreparer.validate(options, new Configuration()).upToDate() != null) {
+    if (DatasetPreparer.validate(options, HadoopFiles.configuration()).upToDate() != null) {
       System.out.printf("prepare: %s is up to date (same input and options), nothing to do%n", options.output());
       return 0;
     }

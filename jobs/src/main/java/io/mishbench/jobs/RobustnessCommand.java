@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 final class RobustnessCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true,
-      description = "Config file with a robustness { ... } block, e.g. conf/robustness-quick.conf.")
-  Path config;
+      description = "Path or Hadoop URI (hdfs://, s3a://, file:) of the config file with a robustness { ... } block, e.g. conf/robustness-quick.conf.")
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides one config key, e.g. --set robustness.training.epochs=3 (repeatable).")

@@ -151,6 +151,23 @@ class MainTest {
   }
 
   @Test
+  void configUrisThatCannotBeReadAreBadInput() throws Exception {
+    Outcome missingUri = run("benchmark", "--config", dir.resolve("nope.conf").toUri().toString());
+    assertEquals(Main.BAD_INPUT, missingUri.code());
+    assertTrue(missingUri.err().contains("config file not found: file:"), missingUri.err());
+
+    Outcome noFs = run("train", "--config", "nosuchfs://cluster/exp.conf");
+    assertEquals(Main.BAD_INPUT, noFs.code());
+    assertTrue(noFs.err().contains("cannot read config nosuchfs://cluster/exp.conf"), noFs.err());
+    assertTrue(noFs.err().contains("No FileSystem for scheme"), noFs.err());
+
+    Outcome folder = run("robustness", "--config", dir.toString());
+    assertEquals(Main.BAD_INPUT, folder.code());
+    assertTrue(folder.err().contains("config is not a file"), folder.err());
+    assertTrue(!folder.err().contains("\tat "), "one line, not a stack trace:\n" + folder.err());
+  }
+
+  @Test
   void aggregateWithoutRunsIsBadInput() {
     Outcome o = run("aggregate", "--results", dir.resolve("none").toString(), "--output", dir.resolve("t").toString());
     assertEquals(Main.BAD_INPUT, o.code());

@@ -76,9 +76,14 @@ class StandaloneClusterIT {
     assertEquals(master, provenance.get("spark.master").asText(), provenance.toString());
     assertEquals("2", provenance.get("spark.executor.instances").asText(), provenance.toString());
     for (int w = 1; w <= 2; w++) { // an executor ran on each worker: work-<w>/<app-id>/<executor-id>/stderr
+      List<Path> stderr;
       try (Stream<Path> s = Files.walk(dir.resolve("work-" + w), 3)) {
-        assertTrue(s.anyMatch(f -> f.getFileName().toString().equals("stderr")), "no executor on worker " + w);
+        stderr = s.filter(f -> f.getFileName().toString().equals("stderr")).toList();
       }
+      assertEquals(1, stderr.size(), "one executor on worker " + w + ": " + stderr);
+      // each executor picked the ND4J build for its own CPU when it started (Nd4jBinaryPlugin)
+      String log = Files.readString(stderr.get(0));
+      assertTrue(log.contains("ND4J CPU build") && log.contains("chosen for this CPU"), "executor " + w + ":\n" + log);
     }
     try (Stream<Path> s = Files.list(events)) {
       assertTrue(s.anyMatch(f -> f.getFileName().toString().startsWith("app-")), "an event log in " + events);

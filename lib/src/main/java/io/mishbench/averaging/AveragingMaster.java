@@ -170,6 +170,17 @@ public final class AveragingMaster implements AutoCloseable {
    * leaving the network as averaged before that round.
    */
   public Epoch fitEpoch(int epoch, int[] minibatches) throws InterruptedException {
+    return fitEpoch(epoch, minibatches, (done, total, loss) -> { });
+  }
+
+  /** Sees each averaging round end: rounds done and planned in this epoch, the averaged loss. */
+  @FunctionalInterface
+  public interface RoundListener {
+    void roundDone(int roundsDone, int roundsTotal, double loss);
+  }
+
+  /** {@link #fitEpoch(int, int[])}, telling {@code listener} about every round as it ends. */
+  public Epoch fitEpoch(int epoch, int[] minibatches, RoundListener listener) throws InterruptedException {
     if (minibatches.length != options.workers()) {
       throw new IllegalArgumentException(minibatches.length + " workers planned, " + options.workers() + " configured");
     }
@@ -240,6 +251,7 @@ public final class AveragingMaster implements AutoCloseable {
       add(sums, "update", (roundEnd - updateStart) / 1e6);
       sparkParts(sums, round, jobSubmit, aggregated);
       round++;
+      listener.roundDone(r + 1, rounds, score);
     }
     timeline.forgetBefore(firstRound + rounds);
     return new Epoch(rounds, images, batches, score, built, share(waitNanos, fitNanos), means(sums, rounds), -1, null);

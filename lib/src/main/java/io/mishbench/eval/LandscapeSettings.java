@@ -82,7 +82,12 @@ public record LandscapeSettings(
 
   /** Loads the landscape block of {@code file} with {@code key=value} overrides. */
   public static LandscapeSettings load(Path file, List<String> overrides) {
-    return fromConfig(ConfigLoader.parse(file, overrides), file.toString());
+    return load(file.toString(), overrides);
+  }
+
+  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link io.mishbench.train.ConfigFile}). */
+  public static LandscapeSettings load(String location, List<String> overrides) {
+    return fromConfig(ConfigLoader.parse(location, overrides), location);
   }
 
   /** Validates the landscape block of an already parsed config; {@code origin} names it in errors. */

@@ -1,5 +1,6 @@
 package io.mishbench.eval;
 
+import io.mishbench.fs.HadoopFiles;
 import io.mishbench.results.Provenance;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,7 +59,7 @@ public final class NetworkRuns {
    */
   public NetworkRuns(RobustnessConfig cfg, Images train, Images test, PrintStream out) {
     this.cfg = cfg;
-    this.store = new ResultsStore(cfg.results().toAbsolutePath().toUri(), new Configuration());
+    this.store = new ResultsStore(cfg.results().toAbsolutePath().toUri(), HadoopFiles.configuration());
     this.train = train;
     this.test = test;
     this.out = out;

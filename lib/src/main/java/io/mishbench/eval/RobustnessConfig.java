@@ -119,7 +119,12 @@ public record RobustnessConfig(
 
   /** Loads {@code file} with {@code overrides} ({@code key=value}, keys with their {@code robustness.} prefix). */
   public static RobustnessConfig load(Path file, List<String> overrides) {
-    return fromConfig(ConfigLoader.parse(file, overrides), file.toString());
+    return load(file.toString(), overrides);
+  }
+
+  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link io.mishbench.train.ConfigFile}). */
+  public static RobustnessConfig load(String location, List<String> overrides) {
+    return fromConfig(ConfigLoader.parse(location, overrides), location);
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */

@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /** Path resolution, JSON and atomic writes on any Hadoop FileSystem. */
 public final class HadoopFiles {
@@ -33,6 +35,19 @@ public final class HadoopFiles {
           .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private HadoopFiles() {}
+
+  /**
+   * The Hadoop configuration a job uses before (or without) a SparkContext: Spark's own, built the way
+   * SparkContext builds {@code hadoopConfiguration()} from the {@code spark.*} settings spark-submit
+   * passes (its {@code --conf}, {@code spark-defaults.conf}): the cluster's {@code core-site.xml} and
+   * friends from the classpath ({@code HADOOP_CONF_DIR}), every {@code spark.hadoop.*} key, the AWS
+   * credentials of the environment, and in YARN cluster mode the submitter's Hadoop settings. With a
+   * context running, use {@code sparkContext.hadoopConfiguration()}. Never {@code new Configuration()}:
+   * it would ignore everything given to Spark ({@code HadoopConfigurationRuleTest}).
+   */
+  public static Configuration configuration() {
+    return SparkHadoopUtil.get().newConfiguration(new SparkConf());
+  }
 
   /**
    * Turns a user-given location into a URI. A location is a path, not URI text: a space, {@code %},

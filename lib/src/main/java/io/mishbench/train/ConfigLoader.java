@@ -24,7 +24,6 @@ import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Grid;
 import io.mishbench.train.ExperimentConfig.Training;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,31 +64,32 @@ public final class ConfigLoader {
 
   /** Loads {@code file} with {@code overrides} ({@code key=value} strings). */
   public static ExperimentConfig load(Path file, List<String> overrides) {
-    return fromConfig(parse(file, overrides), file.toString());
+    return load(file.toString(), overrides);
+  }
+
+  /** Loads {@code location} (a path or Hadoop URI, see {@link ConfigFile}) with {@code overrides}. */
+  public static ExperimentConfig load(String location, List<String> overrides) {
+    return fromConfig(parse(location, overrides), location);
+  }
+
+  /** {@link #parse(String, List)} of a local file. */
+  public static Config parse(Path file, List<String> overrides) {
+    return parse(file.toString(), overrides);
   }
 
   /**
-   * The HOCON of {@code file} with {@code overrides} applied, not yet validated: what every command's
-   * config loader (this one, the robustness and landscape ones) starts from.
+   * The HOCON of {@code location} (a path or Hadoop URI, read by {@link ConfigFile}) with
+   * {@code overrides} applied, not yet validated: what every command's config loader (this one, the
+   * robustness and landscape ones) starts from.
    *
-   * @throws IllegalArgumentException when the file is missing or not HOCON, an include is missing, a
-   *     substitution resolves to nothing ({@link #resolve}), or an override is malformed
+   * @throws IllegalArgumentException when the file is missing, unreadable or not HOCON ({@link ConfigFile}), an
+   *     include is missing, a substitution resolves to nothing ({@link #resolve}), or an override is malformed
    */
-  public static Config parse(Path file, List<String> overrides) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file);
-    }
-    Config user;
-    try {
-      user = ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes()));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
-    }
-    Config applied = applyOverrides(user, overrides);
+  public static Config parse(String location, List<String> overrides) {
+    Config applied = applyOverrides(ConfigFile.parse(location), overrides);
     // every substitution must resolve, also in blocks this command does not read: a ${NOPE} is a mistake
     resolve(applied.withFallback(ConfigFactory.parseResources(ConfigLoader.class, "/mishbench-defaults.conf")),
-        file.toString());
+        location);
     return applied;
   }
 
@@ -144,7 +144,7 @@ public final class ConfigLoader {
    * Includes that must exist: HOCON skips a missing {@code include "x.conf"} silently, which would run
    * an experiment without the settings the user meant to include.
    */
-  private static final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
+  static final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
       ConfigIncluderClasspath {
 
     @Override

@@ -1,5 +1,6 @@
 package io.mishbench.train;
 
+import io.mishbench.results.Provenance;
 import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -27,7 +28,7 @@ public final class GpuPlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
-        log.info("executor {} on {}: GPUs {}, CUDA_VISIBLE_DEVICES={}", ctx.executorID(), ctx.hostname(),
+        log.info("executor {} on {}: GPUs {}, CUDA_VISIBLE_DEVICES={}", ctx.executorID(), Provenance.host(),
             GpuBinding.addresses(ctx.resources()), System.getenv("CUDA_VISIBLE_DEVICES"));
       }
 

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Prints one line per finished epoch of a grid: the cell (k of n), epoch, training loss, validation
- * top-1, images/s, and estimates of the time left for the cell and for the grid. A cell's estimate is
+ * top-1, images/s, and estimates of the time left for the cell and for the grid; and, inside an epoch,
+ * the lines {@link TrainingProgress} asks for (averaging rounds done, images/s, loss, time left). A cell's estimate is
  * its own mean epoch time (earlier attempts included) times its epochs left; the grid's adds, for
  * every cell still to train, its epochs times the mean epoch time measured so far for its model (or
  * for all models, before its model was seen).
@@ -34,20 +35,66 @@ public final class GridProgress {
     this.epochsPerCell = epochsPerCell;
   }
 
-  /** The progress of cell {@code index} (0-based). */
+  /** The progress of cell {@code index} (0-based): a line per epoch, and lines inside epochs. */
   public RunProgress cell(int index) {
-    return (run, epochs) -> {
-      EpochMetrics last = run.epochs().get(run.epochs().size() - 1);
-      double[] m = secondsByModel.computeIfAbsent(run.model(), k -> new double[2]);
-      m[0] += last.elapsedSeconds() - (run.epochs().size() > 1 ? run.epochs().get(run.epochs().size() - 2).elapsedSeconds() : 0);
-      m[1] += 1;
-      out.println(line(index, run, last, epochs));
-      out.flush();
+    return new RunProgress() {
+      @Override
+      public void epochDone(RunResult run, int epochs) {
+        synchronized (GridProgress.this) { // rounds are reported from Spark's listener and a timer thread
+          EpochMetrics last = run.epochs().get(run.epochs().size() - 1);
+          double[] m = secondsByModel.computeIfAbsent(run.model(), k -> new double[2]);
+          m[0] += last.elapsedSeconds() - (run.epochs().size() > 1 ? run.epochs().get(run.epochs().size() - 2).elapsedSeconds() : 0);
+          m[1] += 1;
+          print(line(index, run, last, epochs));
+        }
+      }
+
+      @Override
+      public void roundDone(TrainingProgress.Round round) {
+        synchronized (GridProgress.this) {
+          print(roundLine(index, round));
+        }
+      }
     };
   }
 
+  private synchronized void print(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  /**
+   * A line inside an epoch: averaging rounds done of the epoch's, images/s and loss so far, and the time
+   * left for the epoch, the cell (its later epochs at this epoch's estimated length) and the grid.
+   */
+  String roundLine(int index, TrainingProgress.Round r) {
+    double perEpoch = r.epochSecondsEstimate();
+    double cellLeft = r.epochSecondsLeft() + (r.epochs() - r.epoch()) * perEpoch;
+    double gridLeft = cellLeft;
+    for (int i = index + 1; i < cells.size(); i++) {
+      if (pending[i]) {
+        gridLeft += epochsPerCell * meanEpochSeconds(cells.get(i).model(), perEpoch);
+      }
+    }
+    ExperimentConfig.Cell c = r.cell();
+    return String.format(Locale.ROOT,
+        "[cell %d/%d] %s/%s %s seed %d | epoch %d/%d | round %d/%d | %s img/s | loss %s | epoch %s left | cell %s left"
+            + " | grid %s left",
+        index + 1, cells.size(), c.model(), c.augmentation(), c.activation(), c.seed(), r.epoch(), r.epochs(),
+        r.roundsDone(), r.roundsTotal(), orDash("%.1f", r.imagesPerSecond()), orDash("%.4f", r.loss()),
+        durationOrDash(r.epochSecondsLeft()), durationOrDash(cellLeft), durationOrDash(gridLeft));
+  }
+
+  private static String orDash(String format, double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "-";
+  }
+
+  private static String durationOrDash(double seconds) {
+    return Double.isFinite(seconds) ? duration(seconds) : "?";
+  }
+
   /** Marks cell {@code index} as finished (trained, skipped or failed): it no longer counts as time left. */
-  public void finished(int index) {
+  public synchronized void finished(int index) {
     pending[index] = false;
   }
 

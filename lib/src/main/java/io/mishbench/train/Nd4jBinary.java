@@ -13,7 +13,9 @@ import java.util.Set;
  * <p>Left alone, JavaCPP loads the most specialised build on the classpath ({@code -avx512}), which
  * dies with SIGILL on a CPU without AVX-512 (seen under qemu with a Haswell CPU). The choice is the
  * system property {@value #PROPERTY}, read once, when ND4J first loads: {@code -avx512},
- * {@code -avx2}, or empty for the portable x86-64 build.
+ * {@code -avx2}, or empty for the portable x86-64 build. The driver ({@code Main}, {@link SparkSetup})
+ * and every executor ({@link Nd4jBinaryPlugin}) choose for their own CPU; a value already set
+ * ({@code MISHBENCH_ND4J_EXTENSION}, {@code MISHBENCH_EXECUTOR_ND4J_EXTENSION}, extraJavaOptions) wins.
  */
 public final class Nd4jBinary {
 
@@ -23,13 +25,14 @@ public final class Nd4jBinary {
 
   /** Sets {@value #PROPERTY} for this CPU unless it is set already; returns the value in force. */
   public static String selectForThisCpu() {
-    String set = System.getProperty(PROPERTY);
-    if (set != null) {
-      return set;
-    }
-    String ext = forFlags(cpuFlags());
+    String ext = choose(System.getProperty(PROPERTY), cpuFlags());
     System.setProperty(PROPERTY, ext);
     return ext;
+  }
+
+  /** What {@link #selectForThisCpu} picks: {@code override} when given (empty: the portable build), else per flags. */
+  static String choose(String override, Set<String> flags) {
+    return override != null ? override : forFlags(flags);
   }
 
   /** The fastest bundled build for these /proc/cpuinfo flags (the launcher script applies the same rule). */
@@ -43,7 +46,7 @@ public final class Nd4jBinary {
     return "";
   }
 
-  private static Set<String> cpuFlags() {
+  static Set<String> cpuFlags() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
           .filter(l -> l.startsWith("flags"))

@@ -24,6 +24,7 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
 
   @Override
   public void registerClasses(Kryo kryo) {
+    Nd4jBinary.selectForThisCpu(); // before ND4J loads, should Kryo come first in an executor (Nd4jBinaryPlugin)
     // ND4J's Nd4jSerializer writes element by element (about 0.4 GB/s); ArrayCodec copies the buffer
     kryo.register(Nd4j.getBackend().getNDArrayClass(), new ArrayCodec.KryoArraySerializer());
     kryo.register(RoundState.class, new RoundState.KryoSerializer());

@@ -2,7 +2,7 @@ package io.mishbench.train;
 
 import io.mishbench.results.RunResult;
 
-/** Told after every finished epoch of a run, e.g. to print progress. */
+/** Told after every finished epoch of a run, and inside epochs, e.g. to print progress. */
 @FunctionalInterface
 public interface RunProgress {
 
@@ -14,4 +14,7 @@ public interface RunProgress {
    * @param epochs the epochs the run will train in all
    */
   void epochDone(RunResult run, int epochs);
+
+  /** Inside an epoch, at least every minute and every few averaging rounds ({@link TrainingProgress}). */
+  default void roundDone(TrainingProgress.Round round) {}
 }

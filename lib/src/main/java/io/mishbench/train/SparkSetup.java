@@ -45,17 +45,15 @@ public final class SparkSetup {
       // the SIMD activation kernels; without it executors fall back to scalar ones and say so
       executorOpts += " --add-modules=" + VECTOR_MODULE;
     }
-    if (!executorOpts.contains(Nd4jBinary.PROPERTY)) {
-      // executors may run on other CPUs than the driver: the portable build unless told otherwise
-      executorOpts += " -D" + Nd4jBinary.PROPERTY + "=";
-    }
     conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
+    // executors may run on other CPUs than the driver: each chooses its own ND4J build at start-up,
+    // unless spark.executor.extraJavaOptions names one
+    addPlugin(conf, Nd4jBinaryPlugin.class);
+    // training metrics (images/s, loss, rounds, ...) for the sinks configured in Spark's metrics system
+    addPlugin(conf, MetricsPlugin.class);
     if (schedulesGpus(conf)) {
       // DL4J ignores the GPU Spark assigns to a task: the plugin binds each task thread to it
-      String plugins = conf.get(PLUGINS, "");
-      if (!plugins.contains(GpuPlugin.class.getName())) {
-        conf.set(PLUGINS, plugins.isBlank() ? GpuPlugin.class.getName() : plugins + "," + GpuPlugin.class.getName());
-      }
+      addPlugin(conf, GpuPlugin.class);
     }
     return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName())
@@ -65,6 +63,13 @@ public final class SparkSetup {
         // an averaging round broadcasts the network's parameters and updater state, which LZ4 barely
         // shrinks but costs a pass over on both ends (bench.sh's round anatomy)
         .setIfMissing("spark.broadcast.compress", "false");
+  }
+
+  private static void addPlugin(SparkConf conf, Class<?> plugin) {
+    String plugins = conf.get(PLUGINS, "");
+    if (!plugins.contains(plugin.getName())) {
+      conf.set(PLUGINS, plugins.isBlank() ? plugin.getName() : plugins + "," + plugin.getName());
+    }
   }
 
   /** A context for {@code appName} with {@link #withDefaults}. */

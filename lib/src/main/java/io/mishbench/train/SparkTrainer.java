@@ -158,10 +158,15 @@ public final class SparkTrainer {
           !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0, !Boolean.getBoolean(SERIALIZED_PROPERTY));
       // evaluation only: DL4J's distributed evaluation; training goes through AveragingMaster
       SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, evaluationMaster(t, cell.seed()));
-      try (AveragingMaster master = new AveragingMaster(sc, net, loader::load, options)) {
+      long roundsPerEpoch = (minibatches + t.averagingFrequency() - 1) / t.averagingFrequency();
+      long imagesPerRound = (long) t.workers() * t.batchSizePerWorker() * t.averagingFrequency();
+      try (AveragingMaster master = new AveragingMaster(sc, net, loader::load, options);
+          TrainingProgress watch = TrainingProgress.forRun(sc.getConf(), cell, progress)) {
         for (int epoch = record.epochsDone() + 1; epoch <= t.epochs(); epoch++) {
+          watch.onEpochStart(epoch, t.epochs(), roundsPerEpoch, ds.manifest().train().count(), imagesPerRound);
           long start = System.nanoTime();
-          AveragingMaster.Epoch fitted = master.fitEpoch(epoch, loader.minibatchesPerWorker(epoch));
+          AveragingMaster.Epoch fitted = master.fitEpoch(epoch, loader.minibatchesPerWorker(epoch),
+              (done, total, loss) -> watch.onRound(done, loss));
           if (fitted.diverged()) {
             return diverged(store, checkpoints, record, new Divergence(epoch, fitted.divergedStep(), fitted.divergedLoss()));
           }
@@ -194,6 +199,7 @@ public final class SparkTrainer {
               eval == null ? null : eval.loss(), evalSeconds, 0,
               Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
           record.addEpoch(m);
+          watch.onEpochEnd(m.imagesPerSecond(), score, fitted.dataWaitShare(), eval == null ? Double.NaN : eval.top1());
           checkpoints.save(net, record.checkpoint(net));
           RunResult now = record.result(Status.RUNNING, null, null);
           store.write(now);

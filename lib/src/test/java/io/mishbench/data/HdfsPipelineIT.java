@@ -150,15 +150,16 @@ class HdfsPipelineIT {
             .noneMatch(s -> s.getPath().getName().startsWith(".staging")),
         "no staging folder left in HDFS");
 
-    ExperimentConfig cfg =
-        ConfigLoader.fromConfig(
-            com.typesafe.config.ConfigFactory.parseString(
-                "dataset = \"" + prepared + "\"\n"
-                    + "results = \"" + results + "\"\n"
-                    + "model = resnet20\nactivation = mish\nwidth = 0.25\n"
-                    + "training { epochs = 1, workers = 2, batch-size-per-worker = 8, averaging-frequency = 2,"
-                    + " optimizer = adam, learning-rate = 0.005 }"),
-            "hdfs-it");
+    // the experiment file itself lives on HDFS too (what a cluster-mode driver on another host reads)
+    URI experiment = onHdfs("conf/exp.conf");
+    try (var out = hdfs.create(new Path(experiment))) {
+      out.write(("dataset = \"" + prepared + "\"\n"
+          + "results = \"" + results + "\"\n"
+          + "model = resnet20\nactivation = mish\nwidth = 0.25\n"
+          + "training { epochs = 1, workers = 2, batch-size-per-worker = 8, averaging-frequency = 2,"
+          + " optimizer = adam, learning-rate = 0.005 }\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ExperimentConfig cfg = ConfigLoader.load(experiment.toString(), java.util.List.of());
     assertEquals("hdfs", cfg.dataset().getScheme());
     assertEquals("hdfs", cfg.results().getScheme());
     PreparedDataset ds = PreparedDataset.open(cfg.dataset(), sc.hadoopConfiguration());
@@ -194,5 +195,8 @@ class HdfsPipelineIT {
     IllegalArgumentException open =
         assertThrows(IllegalArgumentException.class, () -> PreparedDataset.open(missing, sc.hadoopConfiguration()));
     assertTrue(open.getMessage().contains("no prepared dataset at " + missing), open.getMessage());
+    IllegalArgumentException config =
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(missing + "/exp.conf", java.util.List.of()));
+    assertTrue(config.getMessage().startsWith("config file not found: " + missing + "/exp.conf"), config.getMessage());
   }
 }

@@ -79,10 +79,12 @@ class GpuBindingTest {
   @Test
   void thePluginIsRegisteredOnlyWhenExecutorsGetGpus() {
     SparkConf cpu = SparkSetup.withDefaults(new SparkConf(false));
-    assertFalse(cpu.contains(SparkSetup.PLUGINS));
+    assertFalse(cpu.get(SparkSetup.PLUGINS).contains(GpuPlugin.class.getName()));
     SparkConf gpu = SparkSetup.withDefaults(new SparkConf(false)
         .set("spark.executor.resource.gpu.amount", "1").set(SparkSetup.PLUGINS, "com.example.Other"));
-    assertEquals("com.example.Other," + GpuPlugin.class.getName(), gpu.get(SparkSetup.PLUGINS));
+    assertEquals("com.example.Other," + Nd4jBinaryPlugin.class.getName() + "," + MetricsPlugin.class.getName() + ","
+        + GpuPlugin.class.getName(),
+        gpu.get(SparkSetup.PLUGINS));
     assertEquals(gpu.get(SparkSetup.PLUGINS), SparkSetup.withDefaults(gpu).get(SparkSetup.PLUGINS), "added once");
     assertTrue(SparkSetup.schedulesGpus(new SparkConf(false).set("spark.executor.resource.gpu.amount", "2")));
     assertFalse(SparkSetup.schedulesGpus(new SparkConf(false).set("spark.executor.resource.gpu.amount", "0")));

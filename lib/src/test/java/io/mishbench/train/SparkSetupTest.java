@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 class SparkSetupTest {
 
   @Test
-  void executorsGetTheVectorApiTheClockAndThePortableNd4j() {
-    String opts = SparkSetup.withDefaults(new SparkConf(false)).get("spark.executor.extraJavaOptions");
+  void executorsGetTheVectorApiTheClockAndChooseTheirOwnNd4j() {
+    SparkConf conf = SparkSetup.withDefaults(new SparkConf(false));
+    String opts = conf.get("spark.executor.extraJavaOptions");
     assertTrue(opts.contains("--add-modules=jdk.incubator.vector"), opts);
     assertTrue(opts.contains("-D" + SparkSetup.TIME_SOURCE_PROPERTY + "=" + SparkSetup.SYSTEM_CLOCK), opts);
-    assertTrue(opts.contains("-D" + Nd4jBinary.PROPERTY + "="), opts);
+    assertTrue(!opts.contains(Nd4jBinary.PROPERTY), "no build imposed on executors: " + opts);
+    assertTrue(conf.get(SparkSetup.PLUGINS).contains(Nd4jBinaryPlugin.class.getName()), conf.get(SparkSetup.PLUGINS));
   }
 
   @Test
