@@ -341,6 +341,9 @@ public final class DatasetPreparer {
       } catch (IOException e) {
         skipped.add(new Skipped(f.path(), reason(e)));
         continue;
+      } catch (RuntimeException | OutOfMemoryError e) { // one file's decoder bug or huge allocation: not the job's
+        skipped.add(new Skipped(f.path(), "undecodable image: " + e));
+        continue;
       }
       images.add(stored);
       labels.add(f.label());
