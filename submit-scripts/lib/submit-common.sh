@@ -374,6 +374,13 @@ mb_cluster_main() {
     --conf "spark.eventLog.enabled=true" --conf "spark.eventLog.dir=$event_dir")
   if [ "$deploy_mode" = cluster ]; then
     confs+=(--conf "spark.driver.extraJavaOptions=$driver_opts")
+    # spark-submit waits for the application's end and exits with its outcome (standalone: 0, or
+    # 255 when the driver failed or was killed), so scheduled-run.sh's lock covers the whole run
+    case "$mb_manager" in
+      standalone) confs+=(--conf spark.standalone.submit.waitAppCompletion=true) ;;
+      yarn) confs+=(--conf spark.yarn.submit.waitAppCompletion=true) ;;
+      k8s) confs+=(--conf spark.kubernetes.submission.waitAppCompletion=true) ;;
+    esac
   fi
   if [ "$mb_manager" = standalone ]; then
     confs+=(--conf "spark.cores.max=$(( executors * cores ))")

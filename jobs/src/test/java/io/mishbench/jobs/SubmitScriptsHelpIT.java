@@ -198,7 +198,7 @@ class SubmitScriptsHelpIT {
         "--gpus-per-executor", "1", "--node-gpus", "8", "benchmark", "--config", "x.conf");
     assertEquals(0, k8s.code(), k8s.out());
     for (String s : List.of("spark.executor.resource.gpu.vendor=nvidia.com", "spark.kubernetes.container.image=img",
-        "spark.driver.extraJavaOptions=", "--deploy-mode cluster")) {
+        "spark.driver.extraJavaOptions=", "--deploy-mode cluster", "spark.kubernetes.submission.waitAppCompletion=true")) {
       assertTrue(k8s.out().contains(s), "no " + s + " in\n" + k8s.out());
     }
     assertNothingStarted();
@@ -250,6 +250,30 @@ class SubmitScriptsHelpIT {
           Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
+    }
+  }
+
+  @Test
+  void aScheduledClusterModeRunWaitsForTheApplicationAndPassesOnItsExitStatus() throws Exception {
+    // spark-submit in cluster mode returns once the driver is submitted unless told to wait; this one
+    // plays both: with the wait setting it "runs" the application for 3 s and reports its failure (7)
+    Path home = dir.resolve("spark");
+    Files.createDirectories(home.resolve("bin"));
+    executable(home.resolve("bin/spark-submit"), "#!/bin/sh\ncase \"$*\" in\n"
+        + "  *spark.standalone.submit.waitAppCompletion=true*) sleep 3; exit 7 ;;\n  *) exit 0 ;;\nesac\n");
+    Path jar = Files.writeString(dir.resolve("job.jar"), "x");
+    Path logs = dir.resolve("logs");
+    try (ServerSocket master = new ServerSocket(0)) {
+      String[] args = {"--log-dir", logs.toString(), "--name", "nightly", "submit-standalone.sh", "--master",
+          "spark://127.0.0.1:" + master.getLocalPort(), "--deploy-mode", "cluster", "--jar", jar.toString(),
+          "--event-log-dir", "hdfs://nn/events", "benchmark", "--config", "x.conf"};
+      Process first = builder(Map.of("SPARK_HOME", home.toString()), "scheduled-run.sh", args)
+          .redirectOutput(dir.resolve("first.txt").toFile()).start();
+      Thread.sleep(1500);
+      Result second = run(Map.of("SPARK_HOME", home.toString()), "scheduled-run.sh", args);
+      assertEquals(75, second.code(), "the lock is held while the application runs: " + second.out());
+      assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(7, first.exitValue(), Files.readString(dir.resolve("first.txt")));
     }
   }
 

@@ -4,6 +4,7 @@ import io.mishbench.data.ImageFolderScanner.LabeledFile;
 import io.mishbench.data.ImageFolderScanner.Listing;
 import io.mishbench.data.ImageFolderScanner.Skipped;
 import io.mishbench.fs.HadoopFiles;
+import io.mishbench.results.RunLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -196,7 +198,43 @@ public final class DatasetPreparer {
       log.info("{} is up to date (same input and options), nothing to do", o.output());
       return plan.upToDate();
     }
-    Listing listing = plan.listing();
+    Optional<RunLock> lock = lockOutput(o.output(), conf);
+    try {
+      return prepareLocked(sc, o, plan, conf);
+    } finally {
+      lock.ifPresent(RunLock::close);
+    }
+  }
+
+  /**
+   * The output's lock, so that two prepares into one folder never delete each other's staging or
+   * shards; empty on object stores, which cannot hold one (then concurrent prepares are the user's
+   * to avoid, and a warning says so).
+   *
+   * @throws IllegalArgumentException when another prepare holds it
+   */
+  private static Optional<RunLock> lockOutput(URI output, Configuration conf) {
+    try {
+      RunLock.checkLockable(output, conf);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: not locked ({}); do not run two prepares into it at once", output, e.getMessage());
+      return Optional.empty();
+    }
+    Optional<RunLock> lock = RunLock.acquire(output, conf);
+    if (lock.isEmpty()) {
+      throw new IllegalArgumentException("another prepare is writing " + output + " now; run this one after it ends");
+    }
+    return lock;
+  }
+
+  private static Manifest prepareLocked(JavaSparkContext sc, Options o, Plan plan, Configuration conf)
+      throws IOException {
+    Plan now = validate(o, conf); // under the lock: a prepare that just finished may have made it up to date
+    if (now.upToDate() != null) {
+      log.info("{} is up to date (same input and options), nothing to do", o.output());
+      return now.upToDate();
+    }
+    Listing listing = now.listing();
     int numClasses = listing.classes().size();
     log.info("preparing {}: {} classes, {} train and {} val files, {} skipped while listing",
         o.input(), numClasses, listing.train().size(), listing.val().size(), listing.skipped().size());
@@ -236,7 +274,7 @@ public final class DatasetPreparer {
     outcomes.forEach(oc -> skipped.addAll(oc.skipped()));
     Manifest.Split train = split("train", outcomes, numClasses);
     Manifest.Split val = split("val", outcomes, numClasses);
-    String problem = problem(o, listing, skipped, train);
+    String problem = problem(o, listing, skipped, train, val);
     if (problem != null) {
       fs.delete(staging, true);
       throw new IllegalArgumentException(problem);
@@ -246,6 +284,7 @@ public final class DatasetPreparer {
       fs.delete(staging, true);
       throw new IOException("cannot move " + staging + " to " + shards);
     }
+    java.util.Set<String> previous = shardFolders(o.output(), conf); // the dataset being replaced
     Manifest m =
         new Manifest(
             Manifest.FORMAT_VERSION, o.input().toString(), resolution, channels, encodingName(encoding), o.seed(),
@@ -257,9 +296,12 @@ public final class DatasetPreparer {
       fs.delete(shards, true);
       throw e;
     }
-    for (var st : fs.listStatus(out)) { // the previous shards, and shards of prepares that crashed
+    // shards of earlier datasets and of prepares that crashed; the dataset just replaced keeps its
+    // shards until the next prepare, so a run that opened it before the swap reads on
+    for (var st : fs.listStatus(out)) {
       String name = st.getPath().getName();
-      if (st.isDirectory() && (name.equals("shards") || name.startsWith("shards-")) && !name.equals(shardDir)) {
+      if (st.isDirectory() && (name.equals("shards") || name.startsWith("shards-")) && !name.equals(shardDir)
+          && !previous.contains(name)) {
         fs.delete(st.getPath(), true);
       }
     }
@@ -268,8 +310,23 @@ public final class DatasetPreparer {
     return m;
   }
 
+  /** The shard folders the manifest at {@code output} uses; empty when there is none or it is unreadable. */
+  private static java.util.Set<String> shardFolders(URI output, Configuration conf) {
+    try {
+      Manifest m = HadoopFiles.readJson(HadoopFiles.child(output, Manifest.FILE_NAME), Manifest.class, conf);
+      java.util.Set<String> folders = new java.util.HashSet<>();
+      for (Manifest.Split s : List.of(m.train(), m.val())) {
+        s.shards().forEach(sh -> folders.add(sh.file().substring(0, Math.max(0, sh.file().indexOf('/')))));
+      }
+      return folders;
+    } catch (IOException | RuntimeException e) {
+      return java.util.Set.of();
+    }
+  }
+
   /** Why the prepared result must not be kept; null when it may. */
-  private static String problem(Options o, Listing listing, List<Skipped> skipped, Manifest.Split train) {
+  private static String problem(
+      Options o, Listing listing, List<Skipped> skipped, Manifest.Split train, Manifest.Split val) {
     if (o.strict() && !skipped.isEmpty()) {
       StringBuilder sb = new StringBuilder("--strict: " + skipped.size() + " file(s) of " + o.input() + " cannot be used:");
       skipped.forEach(s -> sb.append("\n  ").append(s.path()).append(": ").append(s.reason()));
@@ -278,6 +335,12 @@ public final class DatasetPreparer {
     if (train.count() == 0) {
       return "no usable train images in " + o.input() + ": all " + listing.train().size() + " image files were skipped"
           + (skipped.isEmpty() ? "" : " (first: " + skipped.get(0).path() + ": " + skipped.get(0).reason() + ")");
+    }
+    if (val.count() == 0) { // found here, not at a run's first evaluation
+      String first = skipped.stream().filter(s -> s.path().contains("/val/")).findFirst()
+          .map(s -> " (first: " + s.path() + ": " + s.reason() + ")").orElse("");
+      return "no usable val images in " + o.input() + (listing.val().isEmpty() ? ": val/ holds no image files"
+          : ": all " + listing.val().size() + " val image files were skipped" + first);
     }
     List<String> lost = new ArrayList<>();
     for (int c = 0; c < listing.classes().size(); c++) {
@@ -296,13 +359,17 @@ public final class DatasetPreparer {
     return e.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** SHA-256 of a listing: every file with its label, and every skip. */
+  /**
+   * SHA-256 of a listing: every file with its label, length and modification time (so an image
+   * replaced under the same name counts as changed input), and every skip.
+   */
   static String digest(Listing listing) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (var split : List.of(listing.train(), listing.val())) {
         for (LabeledFile f : split) {
-          md.update((f.path() + "\t" + f.label() + "\n").getBytes(StandardCharsets.UTF_8));
+          md.update((f.path() + "\t" + f.label() + "\t" + f.length() + "\t" + f.modified() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
         }
         md.update((byte) 0);
       }
@@ -340,6 +407,9 @@ public final class DatasetPreparer {
         stored = ImageDecoder.prepare(in, resolution, channels, encoding);
       } catch (IOException e) {
         skipped.add(new Skipped(f.path(), reason(e)));
+        continue;
+      } catch (RuntimeException | OutOfMemoryError e) { // one file's decoder bug or huge allocation: not the job's
+        skipped.add(new Skipped(f.path(), "undecodable image: " + e));
         continue;
       }
       images.add(stored);

@@ -25,6 +25,9 @@ public final class FashionMnistImporter {
       List.of("0-tshirt-top", "1-trouser", "2-pullover", "3-dress", "4-coat", "5-sandal", "6-shirt", "7-sneaker",
           "8-bag", "9-ankle-boot");
 
+  /** More images or labels than any IDX file of the set holds (60,000): a header claiming more is corrupt. */
+  static final int MAX_COUNT = 1_000_000;
+
   private static final int IMAGES_MAGIC = 2051;
   private static final int LABELS_MAGIC = 2049;
 
@@ -119,6 +122,7 @@ public final class FashionMnistImporter {
     }
     int[] perClass = new int[CLASSES.size()];
     int written = 0;
+    java.util.Set<Path> files = new java.util.HashSet<>();
     for (int i = 0; i < images.length; i++) {
       int label = labels[i] & 0xFF;
       if (label >= CLASSES.size()) {
@@ -129,9 +133,22 @@ public final class FashionMnistImporter {
       }
       BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
       img.getRaster().setDataElements(0, 0, 28, 28, images[i]);
-      ImageIO.write(img, "png", out.resolve(CLASSES.get(label)).resolve(String.format("%05d.png", i)).toFile());
+      Path file = out.resolve(CLASSES.get(label)).resolve(String.format("%05d.png", i));
+      ImageIO.write(img, "png", file.toFile());
+      files.add(file);
       perClass[label]++;
       written++;
+    }
+    // images of an earlier import into this folder (with more images, or other limits) would
+    // otherwise stay and be prepared with this one's
+    for (String c : CLASSES) {
+      try (var existing = Files.list(out.resolve(c))) {
+        for (Path p : existing.filter(p -> p.getFileName().toString().matches("\\d{5,}\\.png")).toList()) {
+          if (!files.contains(p)) {
+            Files.delete(p);
+          }
+        }
+      }
     }
     return written;
   }
@@ -159,14 +176,22 @@ public final class FashionMnistImporter {
       int n = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
-      if (rows != 28 || cols != 28 || n < 0) {
-        throw new IllegalArgumentException(p + ": expected 28x28 images, got " + n + " of " + rows + "x" + cols);
+      if (rows != 28 || cols != 28 || n < 0 || n > MAX_COUNT) {
+        throw new IllegalArgumentException(p + ": expected up to " + MAX_COUNT + " images of 28x28, the header claims "
+            + n + " of " + rows + "x" + cols + " (a corrupt or foreign IDX file)");
       }
-      byte[][] images = new byte[n][28 * 28];
-      for (byte[] img : images) {
-        in.readFully(img);
+      List<byte[]> images = new java.util.ArrayList<>(); // grown as read: a lying count cannot allocate
+      try {
+        while (images.size() < n) {
+          byte[] img = new byte[28 * 28];
+          in.readFully(img);
+          images.add(img);
+        }
+      } catch (java.io.EOFException e) {
+        throw new IllegalArgumentException(p + ": the header claims " + n + " images, the file ends after "
+            + images.size() + " (truncated)");
       }
-      return images;
+      return images.toArray(new byte[0][]);
     }
   }
 
@@ -176,8 +201,16 @@ public final class FashionMnistImporter {
       if (magic != LABELS_MAGIC) {
         throw new IllegalArgumentException(p + " is not an IDX label file (magic " + magic + ", expected 2049)");
       }
-      byte[] labels = new byte[in.readInt()];
-      in.readFully(labels);
+      int n = in.readInt();
+      if (n < 0 || n > MAX_COUNT) {
+        throw new IllegalArgumentException(p + ": expected up to " + MAX_COUNT + " labels, the header claims " + n
+            + " (a corrupt or foreign IDX file)");
+      }
+      byte[] labels = in.readNBytes(n);
+      if (labels.length < n) {
+        throw new IllegalArgumentException(p + ": the header claims " + n + " labels, the file ends after "
+            + labels.length + " (truncated)");
+      }
       return labels;
     }
   }

@@ -35,6 +35,12 @@ public final class ImageDecoder {
   /** Source images with more pixels are refused from their header, before any pixel is decoded. */
   public static final long MAX_PIXELS = 100_000_000L;
 
+  /**
+   * Images whose resized copy (shorter side at the prepared size) would have more pixels are refused
+   * from their header too: a tiny PNG of 1,000,000 x 1 pixels would become 64,000,000 x 64.
+   */
+  public static final long MAX_RESIZED_PIXELS = 25_000_000L;
+
   /** How prepared images are stored. */
   public enum Encoding {
     /** lossless; small for small or grey images */
@@ -66,7 +72,7 @@ public final class ImageDecoder {
    *     or the header claims more than {@link #MAX_PIXELS} pixels; its message is the skip reason
    */
   public static Stored prepare(InputStream in, int size, int channels, Encoding encoding) throws IOException {
-    BufferedImage src = read(in);
+    BufferedImage src = read(in, size);
     double scale = (double) size / Math.min(src.getWidth(), src.getHeight());
     int w = Math.max(size, (int) Math.round(src.getWidth() * scale));
     int h = Math.max(size, (int) Math.round(src.getHeight() * scale));
@@ -82,7 +88,7 @@ public final class ImageDecoder {
     return new Stored(encode(dst, encoding), w, h);
   }
 
-  private static BufferedImage read(InputStream in) throws IOException {
+  private static BufferedImage read(InputStream in, int size) throws IOException {
     try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
       Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
       if (readers == null || !readers.hasNext()) {
@@ -92,7 +98,9 @@ public final class ImageDecoder {
       List<String> warnings = new ArrayList<>();
       reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
       try {
-        reader.setInput(iis, true, false);
+        // metadata is not read (a PNG's compressed text chunks can inflate to gigabytes), except JPEG's,
+        // whose Adobe marker tells CMYK from YCCK and whose segments are at most 64 KiB each
+        reader.setInput(iis, true, !"jpeg".equalsIgnoreCase(reader.getFormatName()));
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w < 1 || h < 1) {
@@ -100,6 +108,11 @@ public final class ImageDecoder {
         }
         if (w * h > MAX_PIXELS) {
           throw new IOException("image of " + w + "x" + h + " pixels exceeds the limit of " + MAX_PIXELS + " pixels");
+        }
+        long resized = (long) Math.ceil((double) Math.max(w, h) * size / Math.min(w, h)) * size;
+        if (resized > MAX_RESIZED_PIXELS) {
+          throw new IOException("image of " + w + "x" + h + " pixels exceeds the limit of " + MAX_RESIZED_PIXELS
+              + " pixels once resized to a shorter side of " + size + " (" + resized + " pixels)");
         }
         BufferedImage img = CmykJpeg.isFourChannelJpeg(reader) ? CmykJpeg.read(reader) : reader.read(0);
         if (img == null) {

@@ -44,8 +44,16 @@ public final class ImageFolderScanner {
 
   private ImageFolderScanner() {}
 
-  /** One image and its class index. */
-  public record LabeledFile(String path, int label) implements Serializable {}
+  /**
+   * One image, its class index, and its length and modification time as listed: prepare's input
+   * digest covers both, so an image replaced under the same name makes the prepared dataset stale.
+   */
+  public record LabeledFile(String path, int label, long length, long modified) implements Serializable {
+
+    static LabeledFile of(FileStatus s, int label) {
+      return new LabeledFile(s.getPath().toString(), label, s.getLen(), s.getModificationTime());
+    }
+  }
 
   /** A file left out of the dataset and why. */
   public record Skipped(String path, String reason) implements Serializable {}
@@ -100,9 +108,9 @@ public final class ImageFolderScanner {
         throw new IllegalArgumentException("dataset " + root + " is empty: " + trainDir + " has no class folders");
       }
       // train images per folder, before class indices are known
-      Map<String, List<String>> trainFiles = new java.util.TreeMap<>();
+      Map<String, List<FileStatus>> trainFiles = new java.util.TreeMap<>();
       for (String folder : folders) {
-        List<String> images = images(fs, HadoopFiles.child(trainDir, folder), skipped);
+        List<FileStatus> images = images(fs, HadoopFiles.child(trainDir, folder), skipped);
         if (images.isEmpty()) {
           skipped.add(new Skipped(HadoopFiles.child(trainDir, folder).toString(), EMPTY_CLASS_FOLDER));
         } else {
@@ -128,7 +136,7 @@ public final class ImageFolderScanner {
       for (var e : trainFiles.entrySet()) {
         int label = classes.indexOf(e.getKey());
         if (label >= 0) {
-          e.getValue().forEach(p -> train.add(new LabeledFile(p, label)));
+          e.getValue().forEach(st -> train.add(LabeledFile.of(st, label)));
         }
       }
 
@@ -162,7 +170,7 @@ public final class ImageFolderScanner {
             } else if (!classes.contains(cls)) {
               skipped.add(new Skipped(path, "unknown class '" + cls + "' (label from " + labelsUri + ")"));
             } else {
-              val.add(new LabeledFile(path, classes.indexOf(cls)));
+              val.add(LabeledFile.of(s, classes.indexOf(cls)));
             }
           }
         }
@@ -173,19 +181,19 @@ public final class ImageFolderScanner {
             skipped.add(new Skipped(s.getPath().toString(), "file outside a class folder (expected val/<class>/<image>)"));
           } else if (!classes.contains(name)) {
             if (folders.contains(name)) { // an empty train class folder
-              for (String p : images(fs, s.getPath(), skipped)) {
-                skipped.add(new Skipped(p, "class '" + name + "' has no train images"));
+              for (FileStatus st : images(fs, s.getPath(), skipped)) {
+                skipped.add(new Skipped(st.getPath().toString(), "class '" + name + "' has no train images"));
               }
             } else {
               problems.add("val class '" + name + "' has no train folder");
             }
           } else {
-            List<String> images = images(fs, s.getPath(), skipped);
+            List<FileStatus> images = images(fs, s.getPath(), skipped);
             if (images.isEmpty()) {
               skipped.add(new Skipped(s.getPath().toString(), EMPTY_CLASS_FOLDER));
             }
             int label = classes.indexOf(name);
-            images.forEach(p -> val.add(new LabeledFile(p, label)));
+            images.forEach(st -> val.add(LabeledFile.of(st, label)));
           }
         }
       }
@@ -230,8 +238,8 @@ public final class ImageFolderScanner {
   }
 
   /** The image files of a class folder; everything else there is skipped with a reason. */
-  private static List<String> images(FileSystem fs, Path classDir, List<Skipped> skipped) throws IOException {
-    List<String> files = new ArrayList<>();
+  private static List<FileStatus> images(FileSystem fs, Path classDir, List<Skipped> skipped) throws IOException {
+    List<FileStatus> files = new ArrayList<>();
     for (FileStatus s : entries(fs, classDir, skipped)) {
       String path = s.getPath().toString();
       if (s.isDirectory()) {
@@ -242,7 +250,7 @@ public final class ImageFolderScanner {
       if (bad != null) {
         skipped.add(new Skipped(path, bad));
       } else {
-        files.add(path);
+        files.add(s);
       }
     }
     return files;

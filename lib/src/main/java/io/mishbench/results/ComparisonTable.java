@@ -55,23 +55,74 @@ public final class ComparisonTable {
 
   /** Builds the table from run records of any status. */
   public static ComparisonTable of(List<RunResult> runs) {
-    Map<Row, Map<String, List<RunResult>>> grouped = new TreeMap<>();
+    Map<Row, Map<String, Map<Long, RunResult>>> grouped = new TreeMap<>();
     Set<String> acts = new TreeSet<>(COLUMN_ORDER);
-    for (RunResult r : runs) {
-      if (counts(r)) {
-        grouped.computeIfAbsent(new Row(r.model(), r.augmentation()), k -> new TreeMap<>())
-            .computeIfAbsent(r.activation(), k -> new ArrayList<>())
-            .add(r);
-        acts.add(r.activation());
-      }
-    }
+    rows(runs).forEach((r, row) -> {
+      // one run per seed: n counts seeds (a record copied under a second id counts once)
+      grouped.computeIfAbsent(row, k -> new TreeMap<>())
+          .computeIfAbsent(r.activation(), k -> new TreeMap<>())
+          .merge(r.seed(), r, (a, b) -> String.valueOf(a.finishedAt()).compareTo(String.valueOf(b.finishedAt())) >= 0 ? a : b);
+      acts.add(r.activation());
+    });
     Map<Row, Map<String, Stats>> rows = new TreeMap<>();
     grouped.forEach((row, byAct) -> {
       Map<String, Stats> cells = new TreeMap<>();
-      byAct.forEach((act, rs) -> cells.put(act, stats(rs)));
+      byAct.forEach((act, bySeed) -> cells.put(act, stats(List.copyOf(bySeed.values()))));
       rows.put(row, cells);
     });
     return new ComparisonTable(List.copyOf(acts), rows);
+  }
+
+  /**
+   * The row of every run that counts ({@link #counts}). Runs of one model and augmentation whose
+   * result-changing settings (run.json's {@code config}, apart from seed and activation) differ are
+   * never pooled: each setting gets its own row, its augmentation followed by what differs, e.g.
+   * {@code none [training.epochs=2]}.
+   */
+  static Map<RunResult, Row> rows(List<RunResult> runs) {
+    Map<Row, Map<String, List<RunResult>>> bySettings = new TreeMap<>();
+    for (RunResult r : runs) {
+      if (counts(r)) {
+        bySettings.computeIfAbsent(new Row(r.model(), r.augmentation()), k -> new TreeMap<>())
+            .computeIfAbsent(settings(r).toString(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    Map<RunResult, Row> rows = new java.util.LinkedHashMap<>();
+    bySettings.forEach((row, groups) -> {
+      if (groups.size() == 1) {
+        groups.values().forEach(rs -> rs.forEach(r -> rows.put(r, row)));
+        return;
+      }
+      Set<String> keys = new TreeSet<>();
+      groups.values().forEach(rs -> keys.addAll(settings(rs.get(0)).keySet()));
+      for (List<RunResult> rs : groups.values()) {
+        Map<String, String> mine = settings(rs.get(0));
+        List<String> differs = new ArrayList<>();
+        for (String k : keys) {
+          if (groups.values().stream().map(g -> settings(g.get(0)).get(k)).distinct().count() > 1) {
+            differs.add(k + "=" + mine.get(k));
+          }
+        }
+        String label = String.join(", ", differs);
+        Row variant = new Row(row.model(), row.augmentation() + " [" + (label.length() > 120
+            ? label.substring(0, 117) + "..." : label) + "]");
+        rs.forEach(r -> rows.put(r, variant));
+      }
+    });
+    return rows;
+  }
+
+  /** A run's result-changing settings but its seed and activation, as text, sorted by key. */
+  private static Map<String, String> settings(RunResult r) {
+    Map<String, String> s = new TreeMap<>();
+    if (r.config() != null) {
+      r.config().forEach((k, v) -> {
+        if (!k.equals("seed") && !k.equals("activation")) {
+          s.put(k, String.valueOf(v));
+        }
+      });
+    }
+    return s;
   }
 
   /** Whether {@code r} enters the table: COMPLETE with a final top-1 and top-5. */

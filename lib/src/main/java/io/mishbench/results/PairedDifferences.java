@@ -46,14 +46,11 @@ public final class PairedDifferences {
   /** The differences of every row where Mish and a baseline share at least one seed. */
   public static PairedDifferences of(List<RunResult> runs) {
     Map<Row, Map<String, Map<Long, List<Double>>>> top1 = new TreeMap<>();
-    for (RunResult r : runs) {
-      if (ComparisonTable.counts(r)) {
-        top1.computeIfAbsent(new Row(r.model(), r.augmentation()), k -> new TreeMap<>())
+    ComparisonTable.rows(runs).forEach((r, row) -> // rows never pool runs of different settings
+        top1.computeIfAbsent(row, k -> new TreeMap<>())
             .computeIfAbsent(r.activation(), k -> new TreeMap<>())
             .computeIfAbsent(r.seed(), k -> new ArrayList<>())
-            .add(r.top1());
-      }
-    }
+            .add(r.top1()));
     List<Difference> out = new ArrayList<>();
     top1.forEach((row, byAct) -> {
       Map<Long, List<Double>> subject = byAct.get(SUBJECT);

@@ -153,9 +153,12 @@ class DatasetPreparerTest {
     assertEquals(24, replaced.resolution());
     assertEquals(13, replaced.train().count());
     List<String> now = shardFolders(out);
-    assertEquals(1, now.size(), "the previous shard folder is deleted: " + now);
-    assertFalse(now.equals(folders), "new shards in a fresh folder");
+    assertEquals(2, now.size(), "new shards in a fresh folder, the replaced dataset's kept for runs reading it: " + now);
+    assertTrue(now.containsAll(folders), now.toString());
     assertEquals(replaced, PreparedDataset.open(out.toUri(), new Configuration()).manifest());
+    DatasetPreparer.prepare(sc, options(raw, out, 20, false, true));
+    assertFalse(shardFolders(out).containsAll(folders), "the next prepare deletes them: " + shardFolders(out));
+    assertEquals(2, shardFolders(out).size());
   }
 
   @Test
@@ -218,6 +221,72 @@ class DatasetPreparerTest {
     ShardBatches.TrainLoader loader = new ShardBatches.TrainLoader(ds, 1, 4, 1, 16, AugmentSettings.NONE, new Configuration());
     org.nd4j.linalg.dataset.DataSet batch = loader.load(1, 0, 1);
     assertEquals(4, batch.numExamples(), "a minibatch read from shards under a root with '#' in it");
+  }
+
+  @Test
+  void anImageReplacedUnderTheSameNameIsChangedInput() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    Path image = raw.resolve("train/class-000/00000.png");
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(image);
+    // same name: first another length with the old time, then the old length with another time
+    byte[] original = Files.readAllBytes(image);
+    Files.write(image, java.util.Arrays.copyOf(original, original.length + 7)); // bytes after IEND: still a PNG
+    Files.setLastModifiedTime(image, mtime);
+    assertMessage(() -> DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)), "input files changed");
+    Files.write(image, original);
+    Files.setLastModifiedTime(image, java.nio.file.attribute.FileTime.fromMillis(mtime.toMillis() + 5000));
+    assertMessage(() -> DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)), "input files changed");
+    Manifest rebuilt = DatasetPreparer.prepare(sc, options(raw, out, 16, false, true));
+    assertEquals(rebuilt, DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)), "then up to date");
+  }
+
+  @Test
+  void aPrepareIntoAFolderAnotherPrepareIsWritingIsRefused() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    try (var other = io.mishbench.results.RunLock.acquire(out.toUri(), new Configuration()).orElseThrow()) {
+      assertMessage(() -> DatasetPreparer.prepare(sc, options(raw, out, 16, false, false)), "another prepare is writing");
+    }
+    DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    assertTrue(Files.exists(out.resolve(Manifest.FILE_NAME)));
+  }
+
+  @Test
+  void anOverwriteLeavesTheReplacedShardsReadableForARunThatOpenedThem() throws Exception {
+    Path raw = dir.resolve("raw");
+    Path out = dir.resolve("out");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    DatasetPreparer.prepare(sc, options(raw, out, 16, false, false));
+    PreparedDataset running = PreparedDataset.open(out.toUri(), new Configuration());
+    DatasetPreparer.prepare(sc, options(raw, out, 20, false, true));
+    for (Shards.Ref ref : running.shards("train")) {
+      assertEquals(ref.count(), Shards.read(ref, new Configuration()).labels().length);
+    }
+  }
+
+  @Test
+  void anEmptyOrUndecodableValidationSplitIsRefusedByPrepare() throws Exception {
+    Path raw = dir.resolve("raw");
+    SynthDataset.generate(new SynthDataset.Options(raw, 2, 4, 16, 1));
+    try (var files = Files.walk(raw.resolve("val"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.writeString(f, "not a png");
+      }
+    }
+    assertMessage(() -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), 16, false, false)),
+        "no usable val images");
+    try (var files = Files.walk(raw.resolve("val"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(f);
+      }
+    }
+    assertMessage(() -> DatasetPreparer.prepare(sc, options(raw, dir.resolve("out"), 16, false, false)),
+        "no usable val images");
+    assertFalse(Files.exists(dir.resolve("out/manifest.json")));
   }
 
   private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {

@@ -65,4 +65,32 @@ class ImageDecoderTest {
     assertEquals(16, prepare(alpha, 1).height());
     assertEquals(3, prepare(grey, 3).channels());
   }
+  /** Bytes allocated by this thread while {@code r} runs (exact, unlike heap snapshots). */
+  private static long allocated(org.junit.jupiter.api.function.Executable r) throws Throwable {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    r.execute();
+    return threads.getCurrentThreadAllocatedBytes() - before;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"1000000, 1", "1, 1000000", "1000000, 2"})
+  void aTinyImageWhoseResizedRasterWouldBeHugeIsRefusedFromItsHeader(int w, int h) throws Throwable {
+    BufferedImage thin = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    Path file = TestImages.write(dir.resolve("thin.png"), thin, "png");
+    assertTrue(Files.size(file) < 64 << 10, "a small file: " + Files.size(file));
+    long bytes = allocated(() -> {
+      IOException e = assertThrows(IOException.class, () -> prepare(file, 3));
+      assertTrue(e.getMessage().contains("once resized"), e.getMessage());
+    });
+    assertTrue(bytes < 64L << 20, "allocated " + (bytes >> 20) + " MiB (the resized raster: gigabytes)");
+  }
+
+  @Test
+  void pngTextChunksThatInflateToGigabytesAreNotRead() throws Throwable {
+    Path bomb = TestImages.pngWithTextBomb(dir.resolve("bomb.png"), 1024);
+    assertTrue(Files.size(bomb) < 4 << 20, "a small file: " + Files.size(bomb));
+    long bytes = allocated(() -> prepare(bomb, 3));
+    assertTrue(bytes < 64L << 20, "allocated " + (bytes >> 20) + " MiB (the text: 1 GiB)");
+  }
 }

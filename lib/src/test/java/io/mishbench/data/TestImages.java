@@ -93,6 +93,36 @@ final class TestImages {
     return Files.write(file, out.toByteArray());
   }
 
+  /** A valid 8x8 PNG that carries a zTXt chunk inflating to {@code mib} MiB of text (a metadata bomb). */
+  static Path pngWithTextBomb(Path file, int mib) throws IOException {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(noise(8, 8, BufferedImage.TYPE_3BYTE_BGR, 5), "png", png);
+    byte[] b = png.toByteArray();
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    text.write("Comment".getBytes(StandardCharsets.US_ASCII));
+    text.write(0); // keyword terminator
+    text.write(0); // compression method: deflate
+    java.util.zip.Deflater d = new java.util.zip.Deflater(9);
+    byte[] zeros = new byte[1 << 20];
+    byte[] buf = new byte[1 << 16];
+    for (int i = 0; i < mib; i++) {
+      d.setInput(zeros);
+      while (!d.needsInput()) {
+        text.write(buf, 0, d.deflate(buf));
+      }
+    }
+    d.finish();
+    while (!d.finished()) {
+      text.write(buf, 0, d.deflate(buf));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b, 0, 33); // signature and IHDR
+    chunk(out, "zTXt", text.toByteArray());
+    out.write(b, 33, b.length - 33);
+    Files.createDirectories(file.getParent());
+    return Files.write(file, out.toByteArray());
+  }
+
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
     byte[] t = type.getBytes(StandardCharsets.US_ASCII);
     out.write(ByteBuffer.allocate(4).putInt(data.length).array());

@@ -87,4 +87,29 @@ class ComparisonTableTest {
     assertTrue(html.contains("<td class=\"num\"><strong>81.0 ± 1.4 (2)</strong></td>"), html);
     assertTrue(html.contains("<td class=\"num\">-</td>"), html);
   }
+  /** {@code r} with other settings, and (to copy a record under another id) another run id. */
+  private static RunResult with(RunResult r, String id, String key, Object value) {
+    java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(r.config());
+    config.put(key, value);
+    return new RunResult(id, r.status(), r.model(), r.activation(), r.augmentation(), r.seed(), config, r.provenance(),
+        r.epochs(), r.top1(), r.top5(), r.loss(), r.startedAt(), r.finishedAt(), r.error(), r.wallSeconds(),
+        r.imagesPerSecond(), r.targetTop1(), r.secondsToTarget(), r.epochToTarget(), r.divergence(), r.attempts());
+  }
+
+  @Test
+  void runsWhoseSettingsDifferAreNeverPooledAndNCountsSeeds() {
+    RunResult a1 = with(Runs.complete("resnet20", "mish", "none", 1, 0.6, 0.9, 2), "a1", "training.epochs", 2);
+    RunResult a2 = with(Runs.complete("resnet20", "mish", "none", 2, 0.7, 0.9, 2), "a2", "training.epochs", 2);
+    RunResult copy = with(a2, "a2-copy", "training.epochs", 2); // the same seed and settings under another id
+    RunResult b1 = with(Runs.complete("resnet20", "mish", "none", 1, 0.2, 0.5, 2), "b1", "training.epochs", 90);
+    ComparisonTable t = ComparisonTable.of(java.util.List.of(a1, a2, copy, b1));
+    assertEquals(2, t.rowCount(), t.rows().toString());
+    ComparisonTable.Stats two = t.cell("resnet20", "none [training.epochs=2]", "mish");
+    assertEquals(2, two.runs(), "two seeds, the copy counted once");
+    assertEquals(0.65, two.top1(), 1e-12);
+    assertEquals(1, t.cell("resnet20", "none [training.epochs=90]", "mish").runs());
+    assertEquals(1, PairedDifferences.of(java.util.List.of(a1, b1,
+        with(Runs.complete("resnet20", "leakyrelu", "none", 1, 0.5, 0.9, 2), "c1", "training.epochs", 2)))
+        .differences().size(), "a pair only within one setting");
+  }
 }
