@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh's parameter-averaging section (issue 17), also runnable alone:
 #   bench/averaging.sh OUT.md [--skip-parity]
-# 1. round anatomy: the full-size cspresnext50 (conf/bench-round.conf: 400 Fashion-MNIST images at 32 px, 2 workers
+# 1. round anatomy: the full-size cspresnext50 (conf/bench-round.conf: 200 Fashion-MNIST images at 32 px, 2 workers
 #    x batch 4) trained by `train` on Spark local[2] at F = 1 and 5, with the state moved through memory (the
 #    default in local mode), through Spark's serialized broadcast and task results (as on a cluster), and with
 #    networks built afresh each round (DL4J's way); then on a real standalone cluster on this machine
@@ -27,13 +27,13 @@ mkdir -p "$work"
 find "$work" -mindepth 1 -maxdepth 1 ! -name parity ! -name 'parity-*' -exec rm -rf {} +
 gpu_ips="${BENCH_GPU_IMAGES_PER_SEC:-300}"
 
-data="$root/mishbench-out/bench/round-data"
+data="$root/mishbench-out/bench/averaging-data"
 if [ ! -f "$data/prepared/manifest.json" ]; then
   if [ -f "$fashion/train-images-idx3-ubyte.gz" ] || [ -f "$fashion/train-images-idx3-ubyte" ]; then
-    "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$data/raw" --train-per-class 40 --val-per-class 10
+    "$mishbench" import-fashion-mnist --idx-dir "$fashion" --output "$data/raw" --train-per-class 20 --val-per-class 10
     "$mishbench" prepare --input "$data/raw" --output "$data/prepared" --image-size 32 --channels 1 --shard-size 200 --overwrite
   else
-    "$mishbench" synth --output "$data/raw" --classes 10 --per-class 50 --size 32 --seed 1
+    "$mishbench" synth --output "$data/raw" --classes 10 --per-class 30 --size 32 --seed 1
     "$mishbench" prepare --input "$data/raw" --output "$data/prepared" --image-size 32 --channels 3 --shard-size 200 --overwrite
   fi
 fi >"$work/data.log" 2>&1

@@ -99,7 +99,7 @@ def main():
     p("## Parameter averaging: a round's anatomy, its yardstick, the cost model and accuracy parity")
     p()
     p("`bench/averaging.sh` (called by bench.sh). cspresnext50 at full width and depth (20.6M parameters + as many")
-    p("momentum values: 165 MB of state each way per worker and round) on 400 Fashion-MNIST images at 32 px, 2 workers")
+    p("momentum values: 165 MB of state each way per worker and round) on 200 Fashion-MNIST images at 32 px, 2 workers")
     p("x batch 4 unless said (conf/bench-round.conf), one epoch; `train` records where each round's time went")
     p("(run.json `epochs[].roundMillis`, mean ms per round). *Beyond compute* = round - fit - data wait. Standalone")
     p("clusters run on this machine (bench/standalone-cluster.sh: one-core workers, so 4 executors oversubscribe the")

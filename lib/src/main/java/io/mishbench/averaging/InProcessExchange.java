@@ -23,9 +23,16 @@ final class InProcessExchange {
     private INDArray params;
     private INDArray updater;
     private int count;
+    private final java.util.Set<Integer> added = new java.util.HashSet<>();
 
-    /** Adds one worker's parameters and updater state (either may be null: nothing to add). */
-    synchronized void add(INDArray p, INDArray u) {
+    /**
+     * Adds worker {@code worker}'s parameters and updater state (the updater's may be null). A second
+     * add of the same worker in one round (a retried or speculative task) is ignored.
+     */
+    synchronized void add(int worker, INDArray p, INDArray u) {
+      if (!added.add(worker)) {
+        return;
+      }
       if (count == 0) {
         params = params == null ? p.dup() : params.assign(p);
         updater = u == null ? null : updater == null ? u.dup() : updater.assign(u);
@@ -65,6 +72,7 @@ final class InProcessExchange {
     Slot s = SLOTS.computeIfAbsent(id, k -> new Slot());
     synchronized (s) {
       s.count = 0;
+      s.added.clear();
       s.state = state;
     }
     return s;

@@ -101,7 +101,7 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
     }
     WorkerResult r;
     if (slot != null) { // summed here, in the driver's JVM: nothing travels
-      slot.add(net.params(), updaterView == null ? null : net.getUpdater().getStateViewArray());
+      slot.add(a.worker(), net.params(), updaterView == null ? null : net.getUpdater().getStateViewArray());
       lease.release();
       lap(nanos, Part.COLLECT, t);
       r = WorkerResult.of(a.worker(), location(), null, null, score, images, fitted, lease.built(), nanos).summedInProcess();
@@ -158,7 +158,11 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (Exception | Error e) {
-          ready.offer(e);
+          try {
+            ready.put(e); // waits for room: the trainer takes it as its next minibatch
+          } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+          }
         }
         return null;
       });

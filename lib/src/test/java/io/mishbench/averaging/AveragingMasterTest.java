@@ -179,6 +179,27 @@ class AveragingMasterTest {
     assertClose(a.params(), b.params(), 1e-6, "serialized and in-process exchange");
   }
 
+  /** Minibatches that fail to load from index 3 on. */
+  record Unreadable() implements MinibatchLoader {
+    @Override
+    public DataSet load(int epoch, int worker, int index) throws java.io.IOException {
+      if (index >= 3) {
+        throw new java.io.IOException("shard of minibatch " + index + " is unreadable");
+      }
+      return DATA.load(epoch, worker, index);
+    }
+  }
+
+  @Test
+  void aMinibatchThatCannotBeReadFailsTheRoundWithItsReason() {
+    // F = 6 > the loader queue's 2: the failure must reach the trainer even with the queue full
+    try (AveragingMaster m = master(network(), new Unreadable(), 2, 6, true)) {
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> m.fitEpoch(1, new int[] {6, 6}));
+      String all = org.apache.commons.lang3.exception.ExceptionUtils.getStackTrace(e);
+      assertTrue(all.contains("is unreadable"), all);
+    }
+  }
+
   @Test
   void aNonFiniteLossStopsTheEpochAndNamesItsStep() throws Exception {
     ComputationGraph net = network();
