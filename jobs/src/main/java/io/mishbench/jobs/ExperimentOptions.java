@@ -1,9 +1,13 @@
 package io.mishbench.jobs;
 
 import io.mishbench.data.PreparedDataset;
+import io.mishbench.fs.HadoopFiles;
+import io.mishbench.fs.StoreProbe;
+import io.mishbench.results.RunLock;
 import io.mishbench.train.ConfigLoader;
 import io.mishbench.train.ExperimentConfig;
-import java.nio.file.Path;
+import io.mishbench.train.SparkSetup;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -12,8 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code --config FILE [--set key=value]...}, shared by train and benchmark. */
 final class ExperimentOptions {
 
-  @Option(names = "--config", required = true, description = "Experiment file (HOCON), e.g. conf/quickstart.conf.")
-  Path config;
+  @Option(names = "--config", required = true,
+      description = "Experiment file (HOCON), e.g. conf/quickstart.conf: a path or a Hadoop URI (hdfs://, s3a://, file:).")
+  String config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides one config key, e.g. --set training.epochs=3 (repeatable).")
@@ -23,8 +28,13 @@ final class ExperimentOptions {
   record Checked(ExperimentConfig config, PreparedDataset dataset) {}
 
   Checked load() {
-    ExperimentConfig cfg = ConfigLoader.load(config, overrides);
-    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), new Configuration());
+    Configuration conf = SparkSetup.hadoopConfiguration();
+    URI location = HadoopFiles.resolve(config);
+    StoreProbe.check(conf, location);
+    ExperimentConfig cfg = ConfigLoader.load(location, overrides, conf);
+    StoreProbe.check(conf, cfg.dataset(), cfg.results());
+    RunLock.checkSupported(cfg.results(), conf);
+    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), conf);
     return new Checked(cfg, ds);
   }
 }

@@ -15,7 +15,11 @@ import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Grid;
 import io.mishbench.train.ExperimentConfig.Training;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads an experiment file (HOCON) over the defaults in {@code mishbench-defaults.conf}, applies
@@ -58,6 +63,34 @@ public final class ConfigLoader {
   /** Loads {@code file} with {@code overrides} ({@code key=value} strings). */
   public static ExperimentConfig load(Path file, List<String> overrides) {
     return fromConfig(parse(file, overrides), file.toString());
+  }
+
+  /**
+   * Loads a config from a path or any Hadoop URI ({@code hdfs://}, {@code s3a://}, {@code file:}),
+   * read through the Hadoop FileSystem: in YARN's cluster deploy mode the driver runs on a cluster
+   * node and finds the config on HDFS, not on the submitting machine.
+   *
+   * @throws IllegalArgumentException when it is missing, unreadable or invalid
+   */
+  public static ExperimentConfig load(URI location, List<String> overrides, Configuration conf) {
+    if ("file".equals(location.getScheme())) {
+      return load(Path.of(location), overrides);
+    }
+    String text;
+    try (InputStream in = HadoopFiles.fs(location, conf).open(new org.apache.hadoop.fs.Path(location))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("config file not found: " + location, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config " + location + ": " + e.getMessage(), e);
+    }
+    Config user;
+    try {
+      user = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(location.toString()));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("cannot parse config " + location + ": " + e.getMessage(), e);
+    }
+    return fromConfig(applyOverrides(user, overrides), location.toString());
   }
 
   /**

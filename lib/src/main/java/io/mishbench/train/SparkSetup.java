@@ -64,6 +64,18 @@ public final class SparkSetup {
         .setIfMissing("spark.ui.showConsoleProgress", "false");
   }
 
+  /**
+   * The Hadoop configuration a Spark context of this JVM would have, built before any context exists:
+   * {@code spark.hadoop.*} settings (given to spark-submit with {@code --conf}, or in
+   * spark-defaults.conf), {@code core-site.xml} and friends on the class path, and the AWS credentials
+   * of the environment (Spark's own {@code SparkHadoopUtil}). The pre-checks and the commands that run
+   * without Spark (aggregate) read through it, so an {@code s3a://} endpoint or key given to Spark is
+   * seen there too.
+   */
+  public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new SparkConf());
+  }
+
   /** A context for {@code appName} with {@link #withDefaults}. */
   public static JavaSparkContext context(String appName) {
     SparkConf conf = withDefaults(new SparkConf().setAppName(appName));
