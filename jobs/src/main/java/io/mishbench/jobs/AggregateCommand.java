@@ -1,8 +1,11 @@
 package io.mishbench.jobs;
 
+import org.apache.hadoop.conf.Configuration;
 import io.mishbench.fs.HadoopFiles;
+import io.mishbench.fs.StoreProbe;
 import io.mishbench.results.Aggregate;
 import io.mishbench.results.Aggregator;
+import io.mishbench.train.SparkSetup;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +34,9 @@ final class AggregateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var target = HadoopFiles.resolve(output);
-    Aggregate a = Aggregator.aggregate(HadoopFiles.resolve(results), target, HadoopFiles.configuration(), paper);
+    Configuration conf = HadoopFiles.configuration();
+    StoreProbe.check(conf, HadoopFiles.resolve(results), target);
+    Aggregate a = Aggregator.aggregate(HadoopFiles.resolve(results), target, conf, paper);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Validation accuracy (%), top-1 and top-5, mean ± std (seeds); top-1 of the best activation in bold:");
     out.println();

@@ -1,10 +1,14 @@
 package io.mishbench.jobs;
 
+import org.apache.hadoop.conf.Configuration;
 import io.mishbench.data.PreparedDataset;
 import io.mishbench.fs.HadoopFiles;
+import io.mishbench.fs.StoreProbe;
+import io.mishbench.results.RunLock;
 import io.mishbench.train.ConfigLoader;
 import io.mishbench.train.ExperimentConfig;
-import java.nio.file.Path;
+import io.mishbench.train.SparkSetup;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -23,8 +27,12 @@ final class ExperimentOptions {
   record Checked(ExperimentConfig config, PreparedDataset dataset) {}
 
   Checked load() {
+    Configuration conf = HadoopFiles.configuration();
+    StoreProbe.check(conf, HadoopFiles.resolve(config));
     ExperimentConfig cfg = ConfigLoader.load(config, overrides);
-    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), HadoopFiles.configuration());
+    StoreProbe.check(conf, cfg.dataset(), cfg.results());
+    RunLock.checkSupported(cfg.results(), conf);
+    PreparedDataset ds = PreparedDataset.open(cfg.dataset(), conf);
     return new Checked(cfg, ds);
   }
 }

@@ -1,9 +1,11 @@
 package io.mishbench.jobs;
 
+import org.apache.hadoop.conf.Configuration;
 import io.mishbench.data.DatasetPreparer;
 import io.mishbench.data.ImageDecoder;
 import io.mishbench.data.Manifest;
 import io.mishbench.fs.HadoopFiles;
+import io.mishbench.fs.StoreProbe;
 import io.mishbench.train.SparkSetup;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -68,7 +70,9 @@ final class PrepareCommand implements Callable<Integer> {
             valLabels == null ? null : HadoopFiles.resolve(valLabels),
             classIndex == null ? null : HadoopFiles.resolve(classIndex));
     // bad input fails before Spark starts, and an up-to-date output needs no Spark at all
-    if (DatasetPreparer.validate(options, HadoopFiles.configuration()).upToDate() != null) {
+    Configuration conf = HadoopFiles.configuration();
+    StoreProbe.check(conf, options.input(), options.output(), options.valLabels(), options.classIndex());
+    if (DatasetPreparer.validate(options, conf).upToDate() != null) {
       System.out.printf("prepare: %s is up to date (same input and options), nothing to do%n", options.output());
       return 0;
     }

@@ -18,6 +18,11 @@ final class TinyGrid {
    * @param activations the grid's activations as HOCON list items, e.g. {@code "leakyrelu, mish"}
    */
   static Path write(Path file, Path prepared, Path results, int epochs, String activations) throws IOException {
+    return write(file, prepared.toString(), results.toString(), epochs, activations);
+  }
+
+  /** The same with {@code prepared} and {@code results} as locations of any kind (hdfs://, s3a://, paths). */
+  static Path write(Path file, String prepared, String results, int epochs, String activations) throws IOException {
     Files.writeString(file, """
         dataset = "%s"
         results = "%s"

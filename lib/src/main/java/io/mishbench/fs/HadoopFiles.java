@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -139,15 +140,29 @@ public final class HadoopFiles {
   static final long STALE_TMP_MS = 24L * 3600 * 1000;
 
   /**
-   * Writes {@code target} atomically: readers see the old file or the whole new one, never a part
-   * (write to a hidden sibling, flush it to stable storage (hsync), then rename over the target: atomic
-   * on local disks and HDFS; on object stores, which cannot replace atomically, the old file is deleted
-   * first). A failure (a full disk) is thrown as it happened, the temporary file removed; temporary
-   * siblings of {@code target} left by crashed writers more than a day ago are removed too.
+   * Writes {@code target} atomically: readers see the old file or the whole new one, never a part.
+   * On local disks and HDFS: write to a hidden sibling, flush it to stable storage (hsync), then rename
+   * over the target. On object stores ({@link #publishesOnClose}: S3A), which have no atomic rename
+   * (S3A copies, and replacing meant a delete first), the target itself is written: the store publishes
+   * the object whole when the stream closes, and a failed write is aborted, leaving the old object. A
+   * failure (a full disk) is thrown as it happened, the temporary file removed; temporary siblings of
+   * {@code target} left by crashed writers more than a day ago are removed too.
    */
   public static void writeAtomically(URI target, Configuration conf, Writer writer) throws IOException {
     Path path = new Path(target);
     FileSystem fs = fs(target, conf);
+    if (publishesOnClose(fs, path)) {
+      FSDataOutputStream out = fs.create(path, true);
+      try {
+        writer.write(out);
+      } catch (IOException | RuntimeException e) {
+        out.abort(); // nothing is published; close() after abort() does not upload
+        out.close();
+        throw e;
+      }
+      out.close();
+      return;
+    }
     Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
     try (FSDataOutputStream out = fs.create(tmp, true)) {
       writer.write(out);
@@ -169,7 +184,7 @@ public final class HadoopFiles {
         FileContext.getFileContext(target, conf).rename(tmp, path, Options.Rename.OVERWRITE);
         return;
       } catch (IOException | UnsupportedOperationException e) {
-        // object stores have no atomic replace: delete, then rename (a reader may briefly find no file)
+        // a store with neither: delete, then rename (a reader may briefly find no file)
       }
       if (!fs.delete(path, false)) {
         fs.delete(tmp, false);
@@ -194,6 +209,20 @@ public final class HadoopFiles {
       }
     } catch (IOException | RuntimeException e) {
       // only housekeeping: the write itself succeeded
+    }
+  }
+
+  /**
+   * Whether {@code fs} is an object store that makes a file visible only when its output stream
+   * closes, whole, and can abort a stream instead (Hadoop's {@code fs.capability.outputstream.abortable}:
+   * S3A). Such stores have no atomic rename and no exclusive create: {@code create(path, false)} checks,
+   * then writes, so two writers can both succeed.
+   */
+  public static boolean publishesOnClose(FileSystem fs, Path path) {
+    try {
+      return fs.hasPathCapability(path, CommonPathCapabilities.ABORTABLE_STREAM);
+    } catch (IOException e) {
+      return false;
     }
   }
 

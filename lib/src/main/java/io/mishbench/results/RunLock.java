@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  *       when it saw the counter unchanged for {@link #STALE_KEY} by its own monotonic clock (no clock
  *       is compared across hosts), and takes it over by creating the next generation exclusively, so
  *       of two drivers that both found it stale exactly one wins.
- *   <li>Object stores (s3a, gs, abfs, ...) have no atomic create-if-absent or rename:
- *       {@link #acquire} refuses them with a message instead of risking two drivers on one run.
+ *   <li>Object stores (s3a, gs, abfs, ...) have no atomic create-if-absent or rename (on S3A
+ *       {@code create(overwrite = false)} checks, then writes, and {@code setTimes} does nothing):
+ *       {@link #acquire} refuses them with a message instead of risking two drivers on one run, unless
+ *       the Hadoop setting {@value #SETTING} (Spark: {@code spark.hadoop.mishbench.results.lock}) puts
+ *       the locks elsewhere: a folder URI on a file system that can hold them (HDFS, a shared disk),
+ *       or {@code none} when one driver at a time uses the store (no lock is taken).
  * </ul>
  *
  * <p>Fencing: {@link #fence} (called by {@link ResultsStore#write}, the checkpoints and the model
@@ -52,6 +56,10 @@ public final class RunLock implements AutoCloseable {
   public static final String STALE_KEY = "mishbench.lock.stale-ms";
   public static final Duration STALE = Duration.ofMinutes(5);
   private static final Set<String> ATOMIC_CREATE = Set.of("hdfs", "webhdfs", "swebhdfs", "viewfs");
+  /** Hadoop setting: where run locks go, when not beside run.json ({@code none} or a folder URI). */
+  public static final String SETTING = "mishbench.results.lock";
+  /** {@link #SETTING}'s value for no locks at all. */
+  public static final String NONE = "none";
 
   /** The locks this JVM holds, by run folder: what {@link #fence} checks. */
   private static final Map<String, RunLock> HELD = new ConcurrentHashMap<>();
@@ -119,10 +127,54 @@ public final class RunLock implements AutoCloseable {
     if (scheme.equals("file") || ATOMIC_CREATE.contains(scheme)) {
       return;
     }
-    throw new IllegalArgumentException("results " + location + ": a " + scheme + ":// store cannot hold a run lock"
-        + " (no atomic create-if-absent or rename" + (scheme.startsWith("s3") ? ", and setTimes does nothing" : "")
-        + ", so two drivers could both train and write one run). Keep 'results' on HDFS or a local or NFS folder;"
-        + " the aggregate may still write its tables to " + scheme + "://");
+    String setting = conf.getTrimmed(SETTING, "");
+    throw new IllegalArgumentException((setting.isEmpty() ? "results " + location : SETTING + " = " + setting)
+        + ": a " + scheme + ":// store cannot hold a run lock (no atomic create-if-absent or rename"
+        + (scheme.startsWith("s3") ? ", and setTimes does nothing" : "") + ", so two drivers could both train and"
+        + " write one run). Put the locks on HDFS or a shared disk with --conf spark.hadoop." + SETTING
+        + "=hdfs:///mishbench/locks, or, when only one driver at a time uses this store, take none with --conf"
+        + " spark.hadoop." + SETTING + "=" + NONE + " (docs/CLUSTER.md)");
+  }
+
+  /**
+   * Checks, before any work, that runs of the results store {@code results} can be locked with
+   * {@code conf}'s {@value #SETTING}.
+   *
+   * @throws IllegalArgumentException when the locks would be on an object store, saying what to set instead
+   */
+  public static void checkSupported(URI results, Configuration conf) {
+    lockFolder(HadoopFiles.child(HadoopFiles.child(results, "runs"), "check"), conf);
+  }
+
+  /** Where the lock of {@code runDir} lives (checked by {@link #checkLockable}), or null for none. */
+  static URI lockFolder(URI runDir, Configuration conf) {
+    String setting = conf.getTrimmed(SETTING, "");
+    if (NONE.equals(setting)) {
+      return null;
+    }
+    URI folder = setting.isEmpty() ? runDir
+        : HadoopFiles.child(HadoopFiles.resolve(setting), new Path(runDir).getName());
+    checkLockable(folder, conf);
+    return folder;
+  }
+
+  /** The holding of {@value #SETTING} = none: always held, nothing on any file system. */
+  private static final class NoLock implements Held {
+    @Override
+    public boolean stillHeld() {
+      return true;
+    }
+
+    @Override
+    public void beat() {}
+
+    @Override
+    public void release() {}
+
+    @Override
+    public String token() {
+      return NONE;
+    }
   }
 
   /**
@@ -130,16 +182,20 @@ public final class RunLock implements AutoCloseable {
    * heartbeat is not seen to change is watched for up to the staleness period before it is taken over.
    *
    * @return the lock, or empty when a live owner holds it (its owner is logged)
-   * @throws IllegalArgumentException when the file system cannot hold a lock ({@link #checkLockable})
+   * @throws IllegalArgumentException when the lock's file system cannot hold a lock ({@link #checkLockable})
    */
   public static Optional<RunLock> acquire(URI runDir, Configuration conf) {
-    checkLockable(runDir, conf);
+    URI lockDir = lockFolder(runDir, conf);
     if (HELD.containsKey(key(runDir))) {
       return Optional.empty(); // this JVM holds it (and must not open its lock file twice: see LocalLock)
     }
+    if (lockDir == null) {
+      RunLock none = new RunLock(runDir, new NoLock(), heartbeat(conf));
+      return HELD.putIfAbsent(key(runDir), none) == null ? Optional.of(none) : Optional.empty();
+    }
     try {
-      FileSystem fs = HadoopFiles.fs(runDir, conf);
-      Path dir = new Path(runDir);
+      FileSystem fs = HadoopFiles.fs(lockDir, conf);
+      Path dir = new Path(lockDir);
       fs.mkdirs(dir);
       Optional<? extends Held> held = fs instanceof RawLocalFileSystem local
           ? LocalLock.tryAcquire(local.pathToFile(dir).toPath())

@@ -23,6 +23,9 @@ import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Grid;
 import io.mishbench.train.ExperimentConfig.Training;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads an experiment file (HOCON) over the defaults in {@code mishbench-defaults.conf}, applies
