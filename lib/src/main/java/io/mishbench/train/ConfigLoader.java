@@ -83,7 +83,7 @@ public final class ConfigLoader {
     try {
       user = ConfigFactory.parseFile(file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes()));
-    } catch (ConfigException e) {
+    } catch (ConfigException | IllegalArgumentException e) { // the includer's: a missing include
       throw new IllegalArgumentException("cannot parse config " + file + ": " + e.getMessage(), e);
     }
     Config applied = applyOverrides(user, overrides);
