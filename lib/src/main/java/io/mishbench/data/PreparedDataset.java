@@ -29,19 +29,19 @@ public record PreparedDataset(URI root, Manifest manifest) {
       FileSystem fs = HadoopFiles.fs(root, conf);
       if (!fs.exists(new Path(manifestUri))) {
         throw new IllegalArgumentException(
-            "no prepared dataset at " + root + ": " + Manifest.FILE_NAME + " is missing (run 'prepare' first)");
+            "no prepared dataset at " + new Path(root) + ": " + Manifest.FILE_NAME + " is missing (run 'prepare' first)");
       }
       Manifest m = HadoopFiles.readJson(manifestUri, Manifest.class, conf);
       if (m.version() != Manifest.FORMAT_VERSION) {
         throw new IllegalArgumentException(
-            "prepared dataset " + root + " has format version " + m.version() + ", this build reads "
+            "prepared dataset " + new Path(root) + " has format version " + m.version() + ", this build reads "
                 + Manifest.FORMAT_VERSION + " (prepare it again)");
       }
       // one spelling per dataset (file:/x, file:///x and /x; hdfs:///x and hdfs://nn:8020/x): the run id hashes it
       PreparedDataset ds = new PreparedDataset(HadoopFiles.qualify(root, conf), m);
       List<String> problems = ds.problems(fs);
       if (!problems.isEmpty()) {
-        throw new IllegalArgumentException("prepared dataset " + root + " is damaged: " + String.join("; ", problems)
+        throw new IllegalArgumentException("prepared dataset " + new Path(root) + " is damaged: " + String.join("; ", problems)
             + ". Rebuild it: mishbench prepare --input '" + new Path(URI.create(m.source())) + "' --output '"
             + new Path(root) + "' --overwrite");
       }

@@ -54,7 +54,8 @@ public final class Shards {
     Header h = new Header(channels, labels.size());
     CRC32C crc = new CRC32C();
     long[] bytes = {0};
-    OutputStream counting = new CheckedOutputStream(fs.create(path, true), crc) {
+    org.apache.hadoop.fs.FSDataOutputStream file = fs.create(path, true);
+    OutputStream counting = new CheckedOutputStream(file, crc) {
       @Override
       public void write(int b) throws IOException {
         super.write(b);
@@ -77,6 +78,8 @@ public final class Shards {
         out.writeInt(s.bytes().length);
         out.write(s.bytes());
       }
+      out.flush();
+      file.hsync(); // on stable storage before the manifest that names it is
     }
     return new Written(bytes[0], hex(crc.getValue()));
   }

@@ -70,7 +70,7 @@ public final class ConfigFile {
       }
       return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(uri.toString())
           .setIncluder(new ConfigLoader.RequiredIncludes()));
-    } catch (ConfigException e) {
+    } catch (ConfigException | IllegalArgumentException e) { // the includer's: a missing include
       throw new IllegalArgumentException("cannot parse config " + location + ": " + e.getMessage(), e);
     }
   }

@@ -276,4 +276,15 @@ class ShardBatchesTest {
     java.nio.file.Files.writeString(file, json.toPrettyString());
     assertEquals(ds, PreparedDataset.open(dir.toUri(), new Configuration()));
   }
+  @Test
+  void aDatasetHasOneRootHoweverItIsSpelled() throws IOException {
+    // the root is hashed into run ids: /x, /x/, file:/x, file:///x must find the same runs
+    Configuration conf = new Configuration();
+    java.util.Set<java.net.URI> roots = new java.util.HashSet<>();
+    for (String spelling : List.of(dir.toString(), dir + "/", "file:" + dir, "file://" + dir, dir + "/./")) {
+      roots.add(PreparedDataset.open(HadoopFiles.resolve(spelling), conf).root());
+    }
+    roots.add(PreparedDataset.open(dir.toUri(), conf).root());
+    assertEquals(1, roots.size(), roots.toString());
+  }
 }
