@@ -1,13 +1,17 @@
 package io.mishbench.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * prepared dataset and the experiment file on HDFS, and submits {@code benchmark --config hdfs://...}
  * through submit-scripts/submit-yarn.sh: in cluster deploy mode (the driver runs in YARN's
  * ApplicationMaster container and reads its config from HDFS) and in client mode. The run records on
- * HDFS must be COMPLETE and the script's exit status 0. A queue that does not exist is exit 2.
+ * HDFS must be COMPLETE and the script's exit status 0. A queue that does not exist starts nothing.
  *
  * <p>SPARK_HOME is a folder of this test: {@code jars/} is spark-runtime/target/jars (Spark 3.5 with
  * spark-yarn), {@code bin/spark-submit} runs Spark's launcher as Spark's own script does. Containers
@@ -190,15 +194,66 @@ class YarnClusterIT {
     assertComplete("results-client");
   }
 
+  /**
+   * An unknown queue never starts the application. submit-yarn.sh asks the ResourceManager's REST API
+   * first (exit 2); this mini cluster's REST API answers with an HTML error page on Java 17 (its
+   * Jersey/JAXB), so the check stands aside and YARN's own refusal through spark-submit is what the
+   * user sees (exit 1, "unknown queue"). {@link #theScriptRefusesAQueueTheSchedulerDoesNotList} covers
+   * the script's check against a ResourceManager whose REST API answers.
+   */
   @Test
-  void aQueueThatDoesNotExistIsABadInput() throws Exception {
+  void aQueueThatDoesNotExistIsRefusedBeforeAnythingRuns() throws Exception {
     String config = configOnHdfs("results-queue");
     int code = submit("queue.log", "--deploy-mode", "cluster", "--queue", "no-such-queue", "benchmark", "--config",
         config);
     String out = Files.readString(dir.resolve("queue.log"));
-    System.out.println("YarnClusterIT unknown queue:\n" + tail("queue.log"));
-    assertEquals(2, code, tail("queue.log"));
-    assertTrue(out.contains("no-such-queue"), tail("queue.log"));
+    System.out.println("YarnClusterIT unknown queue (exit " + code + "):\n" + tail("queue.log"));
+    if (code == 2) {
+      assertTrue(out.contains("the YARN queue 'no-such-queue' does not exist"), tail("queue.log"));
+    } else {
+      assertEquals(1, code, tail("queue.log") + rmWeb());
+      assertTrue(out.contains("unknown queue: no-such-queue"), tail("queue.log"));
+    }
+    assertFalse(hdfs.exists(new org.apache.hadoop.fs.Path("/results-queue")), "nothing ran");
+  }
+
+  /** submit-yarn.sh's own queue check, against a ResourceManager REST API that answers (a stand-in for it). */
+  @Test
+  void theScriptRefusesAQueueTheSchedulerDoesNotList() throws Exception {
+    HttpServer rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] scheduler = """
+        {"scheduler":{"schedulerInfo":{"type":"capacityScheduler","queueName":"root",
+         "queues":{"queue":[{"queueName":"default"},{"queueName":"gpu"}]}}}}""".getBytes(StandardCharsets.UTF_8);
+    rest.createContext("/ws/v1/cluster/scheduler", x -> {
+      x.getResponseHeaders().add("Content-Type", "application/json");
+      x.sendResponseHeaders(200, scheduler.length);
+      try (OutputStream o = x.getResponseBody()) {
+        o.write(scheduler);
+      }
+    });
+    rest.start();
+    Path conf = Files.createDirectories(dir.resolve("hadoop-conf-rest"));
+    Configuration site = new Configuration(yarn.getConfig());
+    site.set(YarnConfiguration.RM_WEBAPP_ADDRESS, "127.0.0.1:" + rest.getAddress().getPort());
+    try (OutputStream out = Files.newOutputStream(conf.resolve("yarn-site.xml"))) {
+      site.writeXml(out);
+    }
+    Files.copy(hadoopConf.resolve("core-site.xml"), conf.resolve("core-site.xml"));
+    try {
+      Path saved = hadoopConf;
+      hadoopConf = conf;
+      int code;
+      try {
+        code = submit("queue-rest.log", "--queue", "no-such-queue", "benchmark", "--config", "unused.conf");
+      } finally {
+        hadoopConf = saved;
+      }
+      String out = Files.readString(dir.resolve("queue-rest.log"));
+      assertEquals(2, code, out);
+      assertTrue(out.contains("the YARN queue 'no-such-queue' does not exist") && out.contains("default gpu root"), out);
+    } finally {
+      rest.stop(0);
+    }
   }
 
   /** One COMPLETE run with one epoch on HDFS, no lock or checkpoint left. */
@@ -265,6 +320,19 @@ class YarnClusterIT {
     Process p = pb.start();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), log + " timed out");
     return p.exitValue();
+  }
+
+  /** What submit-yarn.sh's queue check reads: the web address in yarn-site.xml and the scheduler's answer. */
+  static String rmWeb() {
+    try {
+      String web = yarn.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS);
+      Process p = new ProcessBuilder("curl", "-s", "--max-time", "5", "http://" + web + "/ws/v1/cluster/scheduler")
+          .redirectErrorStream(true).start();
+      String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return "--- RM web " + web + ": " + body.substring(0, Math.min(600, body.length())) + "\n";
+    } catch (IOException e) {
+      return "--- RM web: " + e + "\n";
+    }
   }
 
   /** The ResourceManager's view of its nodes and resources, for failures. */
