@@ -33,8 +33,14 @@ final class ExperimentOptions {
     StoreProbe.check(conf, location);
     ExperimentConfig cfg = ConfigLoader.load(location, overrides, conf);
     StoreProbe.check(conf, cfg.dataset(), cfg.results());
-    RunLock.checkSupported(cfg.results(), conf);
     PreparedDataset ds = PreparedDataset.open(cfg.dataset(), conf);
     return new Checked(cfg, ds);
+  }
+
+  /** {@link #load}, and the results store must be able to hold run locks (train, benchmark: see RunLock). */
+  Checked loadToRecord() {
+    Checked in = load();
+    RunLock.checkSupported(in.config().results(), SparkSetup.hadoopConfiguration());
+    return in;
   }
 }
