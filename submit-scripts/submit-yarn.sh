@@ -15,7 +15,8 @@ Needs SPARK_HOME (a Spark 3.5, Scala 2.12 distribution with YARN support) and HA
 YARN_CONF_DIR: the folder with yarn-site.xml); without them it exits 2 before anything starts. When
 yarn-site.xml names yarn.resourcemanager.address, that address is checked for reachability first.
 
-  --queue QUEUE             the YARN queue (spark-submit --queue)
+  --queue QUEUE             the YARN queue (spark-submit --queue); one that the ResourceManager's
+                            REST API does not list is exit 2 (docs/CLUSTER.md)
 YARN's GPU scheduling must be on (yarn.io/gpu resource type, the NodeManagers' GPU plugin); Spark maps
 spark.executor.resource.gpu.amount to yarn.io/gpu containers.
 USAGE

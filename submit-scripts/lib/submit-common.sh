@@ -102,6 +102,28 @@ mb_check_spark_master() { # url timeout
   mb_die 3 "the Spark master $1 is unreachable (no answer on ${tried[*]} within $2 s): is it running, and is the address the one its web UI shows?"
 }
 
+# A property's value in a Hadoop XML configuration file (the last one when repeated); empty if absent.
+mb_hadoop_property() { # file name
+  tr -d '\n\r' < "$1" | sed -n "s:.*<name>${2//./\\.}</name>[[:space:]]*<value>\([^<]*\)</value>.*:\1:p"
+}
+
+# Dies (code 2) when the ResourceManager's REST API answers and lists no queue named $2. Says nothing
+# when it cannot ask (no curl, no web address, an https or authenticated web UI): spark-submit then
+# reports an unknown queue itself (exit 1).
+mb_check_yarn_queue() { # yarn-site.xml queue timeout
+  local web json queues
+  command -v curl > /dev/null || return 0
+  web="$(mb_hadoop_property "$1" yarn.resourcemanager.webapp.address)"
+  [[ "$web" =~ ^[^:/]+:[0-9]+$ ]] || return 0
+  json="$(curl -sf --max-time "$3" "http://$web/ws/v1/cluster/scheduler" 2>/dev/null)" || return 0
+  queues="$( (grep -o '"queueName" *: *"[^"]*"' <<< "$json" || true) | sed 's/.*"\([^"]*\)"$/\1/' | sort -u | tr '\n' ' ')"
+  [ -n "$queues" ] || return 0
+  case " $queues " in
+    *" $2 "*|*" root.$2 "*) return 0 ;;
+  esac
+  mb_die 2 "the YARN queue '$2' does not exist: the ResourceManager at $web has ${queues% } (--queue)"
+}
+
 # The number of GPUs the discovery script reports on this host; dies (code 4) when it finds none.
 mb_discovered_gpus() { # script
   local json addresses
@@ -309,8 +331,7 @@ mb_cluster_main() {
       local conf_dir="${HADOOP_CONF_DIR:-${YARN_CONF_DIR:-}}"
       [ -n "$conf_dir" ] || mb_die 2 "HADOOP_CONF_DIR is not set: YARN needs the cluster's Hadoop configuration (the folder with yarn-site.xml and core-site.xml); export HADOOP_CONF_DIR=/etc/hadoop/conf"
       [ -f "$conf_dir/yarn-site.xml" ] || mb_die 2 "HADOOP_CONF_DIR is $conf_dir, which has no yarn-site.xml"
-      probe="$(tr -d '\n\r' < "$conf_dir/yarn-site.xml" \
-        | sed -n 's:.*<name>yarn\.resourcemanager\.address</name>[[:space:]]*<value>\([^<]*\)</value>.*:\1:p')"
+      probe="$(mb_hadoop_property "$conf_dir/yarn-site.xml" yarn.resourcemanager.address)"
       ;;
     k8s)
       [ -n "$master" ] || mb_die 2 "no master: give --master k8s://https://API-SERVER:PORT"
@@ -333,6 +354,9 @@ mb_cluster_main() {
     elif [[ "$probe" =~ ^([^:]+):([0-9]+)$ ]]; then
       mb_tcp_open "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${MISHBENCH_CONNECT_TIMEOUT:-5}" \
         || mb_die 3 "the $mb_manager cluster manager at $probe is unreachable (no answer within ${MISHBENCH_CONNECT_TIMEOUT:-5} s)"
+    fi
+    if [ "$mb_manager" = yarn ] && [ -n "$queue" ]; then
+      mb_check_yarn_queue "${HADOOP_CONF_DIR:-${YARN_CONF_DIR:-}}/yarn-site.xml" "$queue" "${MISHBENCH_CONNECT_TIMEOUT:-5}"
     fi
   fi
 

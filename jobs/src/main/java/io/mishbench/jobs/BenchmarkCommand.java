@@ -17,7 +17,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExperimentOptions.Checked in = options.load();
+    ExperimentOptions.Checked in = options.loadToRecord();
     BenchmarkRunner.Summary s;
     try (JavaSparkContext sc = SparkSetup.context("mishbench benchmark")) {
       s = BenchmarkRunner.run(sc, in.config(), in.dataset(), new ResultsStore(in.config().results(), sc.hadoopConfiguration()));

@@ -31,8 +31,14 @@ final class ExperimentOptions {
     StoreProbe.check(conf, HadoopFiles.resolve(config));
     ExperimentConfig cfg = ConfigLoader.load(config, overrides);
     StoreProbe.check(conf, cfg.dataset(), cfg.results());
-    RunLock.checkSupported(cfg.results(), conf);
     PreparedDataset ds = PreparedDataset.open(cfg.dataset(), conf);
     return new Checked(cfg, ds);
+  }
+
+  /** {@link #load}, and the results store must be able to hold run locks (train, benchmark: see RunLock). */
+  Checked loadToRecord() {
+    Checked in = load();
+    RunLock.checkSupported(in.config().results(), SparkSetup.hadoopConfiguration());
+    return in;
   }
 }

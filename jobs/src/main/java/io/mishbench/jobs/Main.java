@@ -53,8 +53,24 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    int code = run(args);
+    if (inYarnApplicationMaster()) {
+      // YARN cluster mode: the driver is a thread of Spark's ApplicationMaster, which records an
+      // application whose main called System.exit as FAILED (exit code 16, "Shutdown hook called before
+      // final status was reported") even for 0. Return, or hand the code over as Spark's own exception.
+      if (code != 0) {
+        throw new org.apache.spark.SparkUserAppException(code);
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Whether this JVM is a YARN ApplicationMaster running the driver (spark-submit --deploy-mode cluster). */
+  static boolean inYarnApplicationMaster() {
+    return System.getProperty("spark.master", "").startsWith("yarn")
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs one command and returns its exit code (never calls System.exit). */

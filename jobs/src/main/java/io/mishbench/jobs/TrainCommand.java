@@ -23,7 +23,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExperimentOptions.Checked in = options.load();
+    ExperimentOptions.Checked in = options.loadToRecord();
     ExperimentConfig cfg = in.config();
     RunResult r;
     try (JavaSparkContext sc = SparkSetup.context("mishbench train")) {

@@ -186,12 +186,11 @@ public final class RunLock implements AutoCloseable {
    */
   public static Optional<RunLock> acquire(URI runDir, Configuration conf) {
     URI lockDir = lockFolder(runDir, conf);
+    if (lockDir == null) { // none: every driver proceeds, nothing to fence
+      return Optional.of(new RunLock(runDir, new NoLock(), heartbeat(conf)));
+    }
     if (HELD.containsKey(key(runDir))) {
       return Optional.empty(); // this JVM holds it (and must not open its lock file twice: see LocalLock)
-    }
-    if (lockDir == null) {
-      RunLock none = new RunLock(runDir, new NoLock(), heartbeat(conf));
-      return HELD.putIfAbsent(key(runDir), none) == null ? Optional.of(none) : Optional.empty();
     }
     try {
       FileSystem fs = HadoopFiles.fs(lockDir, conf);

@@ -131,4 +131,47 @@ class RunLockTest {
         assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(URI.create(results + "/runs/x"), conf));
     assertTrue(e.getMessage().contains("cannot hold a run lock") && e.getMessage().contains("HDFS"), e.getMessage());
   }
+
+  /** A file system that says it publishes files on close, as S3A does (and nothing else is used). */
+  public static final class ObjectStoreLike extends org.apache.hadoop.fs.RawLocalFileSystem {
+    @Override
+    public boolean hasPathCapability(org.apache.hadoop.fs.Path path, String capability) {
+      return org.apache.hadoop.fs.CommonPathCapabilities.ABORTABLE_STREAM.equals(capability);
+    }
+  }
+
+  @Test
+  void anObjectStoreIsRefusedWithTheAlternatives() {
+    Configuration objectStore = new Configuration();
+    objectStore.setClass("fs.objstore.impl", ObjectStoreLike.class, org.apache.hadoop.fs.FileSystem.class);
+    objectStore.setBoolean("fs.objstore.impl.disable.cache", true);
+    java.net.URI results = java.net.URI.create("objstore://bucket/results");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunLock.checkSupported(results, objectStore));
+    assertTrue(e.getMessage().contains("cannot hold a run lock") && e.getMessage().contains(RunLock.SETTING + "=none")
+        && e.getMessage().contains("objstore://bucket/results"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> RunLock.acquire(java.net.URI.create("objstore://bucket/results/runs/a"), objectStore));
+    objectStore.set(RunLock.SETTING, "objstore://bucket/locks"); // locks on an object store elsewhere: the same
+    assertThrows(IllegalArgumentException.class, () -> RunLock.checkSupported(results, objectStore));
+  }
+
+  @Test
+  void locksGoToTheConfiguredFolderOrNowhere() throws Exception {
+    Path run = dir.resolve("store/runs/r1");
+    Configuration elsewhere = new Configuration();
+    elsewhere.set(RunLock.SETTING, dir.resolve("locks").toUri().toString());
+    try (RunLock held = RunLock.acquire(run.toUri(), elsewhere).orElseThrow()) {
+      assertTrue(Files.exists(dir.resolve("locks/r1").resolve(RunLock.FILE)), "the lock lives in the lock folder");
+      assertFalse(Files.exists(run.resolve(RunLock.FILE)), "nothing beside run.json");
+      assertTrue(RunLock.acquire(run.toUri(), elsewhere).isEmpty(), "held in the lock folder");
+    }
+
+    Configuration none = new Configuration();
+    none.set(RunLock.SETTING, RunLock.NONE);
+    try (RunLock a = RunLock.acquire(run.toUri(), none).orElseThrow();
+        RunLock b = RunLock.acquire(run.toUri(), none).orElseThrow()) {
+      assertFalse(Files.exists(run.resolve(RunLock.FILE)), "none: no lock file, every driver proceeds");
+    }
+  }
 }
