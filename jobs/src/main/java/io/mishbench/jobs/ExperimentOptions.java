@@ -38,7 +38,7 @@ final class ExperimentOptions {
   /** {@link #load}, and the results store must be able to hold run locks (train, benchmark: see RunLock). */
   Checked loadToRecord() {
     Checked in = load();
-    RunLock.checkSupported(in.config().results(), SparkSetup.hadoopConfiguration());
+    RunLock.checkSupported(in.config().results(), HadoopFiles.configuration());
     return in;
   }
 }
