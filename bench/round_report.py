@@ -28,7 +28,7 @@ def epoch(work, name):
         return None
     with open(files[0]) as f:
         run = json.load(f)
-    return run["epochs"][0] if run.get("epochs") else None
+    return run["epochs"][0] if run.get("epochs") else None  # none: the run failed or diverged in epoch 1
 
 
 def peak_gb(work, name):
