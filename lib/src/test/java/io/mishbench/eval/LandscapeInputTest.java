@@ -99,9 +99,9 @@ class LandscapeInputTest {
       z.write(1);
     }
     String msg = refusal(withModels("[\"" + missing + "\", \"" + text + "\", \"" + zip + "\"]", "[]"));
-    assertTrue(msg.contains(missing.toUri() + " does not exist"), msg);
-    assertTrue(msg.contains(text.toUri() + " is not a DL4J model: not a zip file"), msg);
-    assertTrue(msg.contains(zip.toUri() + " is not a DL4J model: a zip without configuration.json"), msg);
+    assertTrue(msg.contains(io.mishbench.fs.HadoopFiles.resolve(missing.toString()) + " does not exist"), msg);
+    assertTrue(msg.contains(io.mishbench.fs.HadoopFiles.resolve(text.toString()) + " is not a DL4J model: not a zip file"), msg);
+    assertTrue(msg.contains(io.mishbench.fs.HadoopFiles.resolve(zip.toString()) + " is not a DL4J model: a zip without configuration.json"), msg);
   }
 
   @Test
