@@ -160,7 +160,7 @@ class S3PipelineIT {
     // run locks on S3 are refused, with what to set instead
     assertEquals(2, launch(conf, "refused.log", "benchmark", "--config", cfg.toString()), tail("refused.log"));
     String refused = Files.readString(dir.resolve("refused.log"));
-    assertTrue(refused.contains("cannot hold run locks") && refused.contains("spark.hadoop.mishbench.results.lock"),
+    assertTrue(refused.contains("cannot hold a run lock") && refused.contains("spark.hadoop.mishbench.results.lock"),
         tail("refused.log"));
     assertFalse(s3.exists(object("results")), "nothing written to the store");
 

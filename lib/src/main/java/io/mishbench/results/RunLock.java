@@ -143,7 +143,11 @@ public final class RunLock implements AutoCloseable {
    * @throws IllegalArgumentException when the locks would be on an object store, saying what to set instead
    */
   public static void checkSupported(URI results, Configuration conf) {
-    lockFolder(HadoopFiles.child(HadoopFiles.child(results, "runs"), "check"), conf);
+    if (conf.getTrimmed(SETTING, "").isEmpty()) {
+      checkLockable(results, conf); // the locks go beside run.json: the store itself must hold them
+    } else {
+      lockFolder(HadoopFiles.child(HadoopFiles.child(results, "runs"), "check"), conf);
+    }
   }
 
   /** Where the lock of {@code runDir} lives (checked by {@link #checkLockable}), or null for none. */

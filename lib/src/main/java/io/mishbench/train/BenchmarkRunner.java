@@ -59,7 +59,7 @@ public final class BenchmarkRunner {
 
   public static Summary run(
       JavaSparkContext sc, ExperimentConfig cfg, PreparedDataset ds, ResultsStore store, PrintStream out) {
-    RunLock.checkLockable(store.root(), sc.hadoopConfiguration()); // no silent double training on object stores
+    RunLock.checkSupported(store.root(), sc.hadoopConfiguration()); // no silent double training on object stores
     List<Cell> cells = cfg.cells();
     Summary s = new Summary(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
         new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
