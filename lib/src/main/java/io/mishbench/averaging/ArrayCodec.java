@@ -226,20 +226,30 @@ public final class ArrayCodec {
 
     @Override
     public void write(Kryo kryo, Output output, INDArray array) {
-      try {
-        ArrayCodec.write(array, kryoSink(output));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      ArrayCodec.write(array, output);
     }
 
     @Override
     public INDArray read(Kryo kryo, Input input, Class<INDArray> type) {
-      try {
-        return ArrayCodec.read(kryoSource(input));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return ArrayCodec.read(input);
+    }
+  }
+
+  /** Writes {@code array} (null allowed) into a Kryo output: the form of the round's payloads. */
+  static void write(INDArray array, Output out) {
+    try {
+      write(array, kryoSink(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads an array {@link #write(INDArray, Output)} wrote. */
+  static INDArray read(Input in) {
+    try {
+      return read(kryoSource(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -76,25 +75,17 @@ public final class RoundState implements Serializable {
     public void write(Kryo kryo, Output output, RoundState s) {
       output.writeLong(s.iteration);
       output.writeInt(s.epoch);
-      try {
-        ArrayCodec.write(s.params, ArrayCodec.kryoSink(output));
-        ArrayCodec.write(s.updater, ArrayCodec.kryoSink(output));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      ArrayCodec.write(s.params, output);
+      ArrayCodec.write(s.updater, output);
     }
 
     @Override
     public RoundState read(Kryo kryo, Input input, Class<RoundState> type) {
       long iteration = input.readLong();
       int epoch = input.readInt();
-      try {
-        INDArray p = ArrayCodec.read(ArrayCodec.kryoSource(input));
-        INDArray u = ArrayCodec.read(ArrayCodec.kryoSource(input));
-        return new RoundState(p, u, iteration, epoch);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      INDArray p = ArrayCodec.read(input);
+      INDArray u = ArrayCodec.read(input);
+      return new RoundState(p, u, iteration, epoch);
     }
   }
 }

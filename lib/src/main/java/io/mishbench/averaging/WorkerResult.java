@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -227,12 +226,8 @@ public final class WorkerResult implements Serializable {
         out.writeInt(w);
         out.writeString(l);
       });
-      try {
-        ArrayCodec.write(r.params, ArrayCodec.kryoSink(out));
-        ArrayCodec.write(r.updater, ArrayCodec.kryoSink(out));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      ArrayCodec.write(r.params, out);
+      ArrayCodec.write(r.updater, out);
       r.serialized();
     }
 
@@ -254,12 +249,8 @@ public final class WorkerResult implements Serializable {
         int w = in.readInt();
         r.locations.put(w, in.readString());
       }
-      try {
-        r.params = ArrayCodec.read(ArrayCodec.kryoSource(in));
-        r.updater = ArrayCodec.read(ArrayCodec.kryoSource(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      r.params = ArrayCodec.read(in);
+      r.updater = ArrayCodec.read(in);
       return r;
     }
   }
