@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
@@ -47,31 +49,58 @@ public final class AveragingMaster implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AveragingMaster.class);
 
+  /** How the state travels between the driver and the workers. */
+  public enum Exchange {
+    /** {@link #MEMORY} in Spark local mode; otherwise {@link #RING}, or {@link #SPARK} under dynamic allocation */
+    AUTO,
+    /** local mode only: workers read the driver's state in place and add into one sum ({@link InProcessExchange}) */
+    MEMORY,
+    /**
+     * one barrier stage per epoch whose tasks run every round themselves and average over a TCP ring
+     * ({@link EpochTask}, {@link Ring}): each task sends and receives 2 (n - 1) / n times the state per
+     * round, the driver none; needs as many concurrent task slots as tasks (workers beyond the slots
+     * share a task) and no dynamic allocation, which barrier stages refuse
+     */
+    RING,
+    /** one Spark job per round: the state out as a broadcast, results back through {@code treeAggregate} */
+    SPARK;
+
+    /** {@code auto}, {@code memory}, {@code ring} or {@code spark}. */
+    public static Exchange parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("averaging exchange '" + name + "' is not one of auto, memory, ring, spark");
+      }
+    }
+  }
+
   /**
    * @param workers parallel workers (Spark partitions per round), >= 1
    * @param averagingFrequency minibatches each worker fits between averagings, >= 1
    * @param reuseNetworks keep networks on executors between rounds (false: build one per worker and
    *     round, as DL4J does; for comparison)
-   * @param treeDepth depth of Spark's tree aggregation; 0 chooses it from the worker count
-   * @param inProcess in Spark local mode, exchange the state through memory ({@link InProcessExchange})
-   *     instead of Spark's broadcast and task results (false: the serialized path, for comparison)
+   * @param treeDepth depth of Spark's tree aggregation in the {@link Exchange#SPARK} exchange; 0 chooses it
+   *     from the worker count
+   * @param exchange how the state travels ({@link Exchange#AUTO}: the fastest the deployment allows)
    */
   public record Options(int workers, int averagingFrequency, boolean reuseNetworks, int treeDepth,
-      boolean inProcess) {
+      Exchange exchange) {
     public Options {
       if (workers < 1 || averagingFrequency < 1 || treeDepth < 0) {
         throw new IllegalArgumentException(String.format(
             "workers %d and averaging frequency %d must be >= 1, tree depth %d >= 0", workers, averagingFrequency,
             treeDepth));
       }
+      java.util.Objects.requireNonNull(exchange, "exchange");
+    }
+
+    /** {@code workers} and {@code averagingFrequency} with the defaults: kept networks, automatic depth and exchange. */
+    public Options(int workers, int averagingFrequency) {
+      this(workers, averagingFrequency, true, 0, Exchange.AUTO);
     }
 
     /** The tree depth used: 1 (every worker's result straight to the driver) up to 4 workers, else 2. */
-    /** {@code workers} and {@code averagingFrequency} with the defaults: kept networks, automatic depth, in-process exchange. */
-    public Options(int workers, int averagingFrequency) {
-      this(workers, averagingFrequency, true, 0, true);
-    }
-
     public int depth() {
       return treeDepth > 0 ? treeDepth : workers <= 4 ? 1 : 2;
     }
@@ -90,11 +119,13 @@ public final class AveragingMaster implements AutoCloseable {
   private final ComputationGraph net;
   private final Options options;
   private final boolean local;
+  private final Exchange exchange;
   private final boolean inProcess;
   private final String id = UUID.randomUUID().toString();
   private final RoundTimeline timeline = new RoundTimeline(id);
   private final Broadcast<RoundTask.Setup> setup;
   private final Map<Integer, String> lastLocation = new HashMap<>();
+  private RoundReports reports;
   private int round;
 
   public AveragingMaster(JavaSparkContext sc, ComputationGraph net, MinibatchLoader loader, Options options) {
@@ -109,13 +140,47 @@ public final class AveragingMaster implements AutoCloseable {
     if (!local) {
       checkExecutorMemory(sc.getConf(), net);
     }
-    this.inProcess = local && options.inProcess();
+    this.exchange = resolve(options.exchange(), local, sc.getConf());
+    this.inProcess = exchange == Exchange.MEMORY;
+    log.info("parameter averaging: {} worker(s), every {} minibatch(es), state exchanged {}", options.workers(),
+        options.averagingFrequency(), switch (exchange) {
+          case MEMORY -> "in memory (local mode)";
+          case RING -> "over a TCP ring between the executors, one barrier stage per epoch";
+          default -> "through Spark (broadcast, tree aggregation), one job per round";
+        });
     this.setup = sc.broadcast(new RoundTask.Setup(json, key, loader, options.reuseNetworks(), inProcess ? id : null));
     sc.sc().addSparkListener(timeline);
   }
 
   public Options options() {
     return options;
+  }
+
+  /** The exchange in use: {@link Exchange#AUTO} resolved for this deployment. */
+  public Exchange exchange() {
+    return exchange;
+  }
+
+  static Exchange resolve(Exchange asked, boolean local, org.apache.spark.SparkConf conf) {
+    boolean dynamic = conf.getBoolean("spark.dynamicAllocation.enabled", false);
+    return switch (asked) {
+      case AUTO -> local ? Exchange.MEMORY : dynamic ? Exchange.SPARK : Exchange.RING;
+      case MEMORY -> {
+        if (!local) {
+          throw new IllegalArgumentException("the in-memory averaging exchange needs Spark local mode (workers in the"
+              + " driver's JVM); use ring or spark on a cluster");
+        }
+        yield asked;
+      }
+      case RING -> {
+        if (dynamic) {
+          throw new IllegalArgumentException("the ring averaging exchange runs barrier stages, which Spark refuses under"
+              + " dynamic allocation (spark.dynamicAllocation.enabled=true); use the spark exchange or fixed executors");
+        }
+        yield asked;
+      }
+      case SPARK -> asked;
+    };
   }
 
   /**
@@ -183,6 +248,9 @@ public final class AveragingMaster implements AutoCloseable {
   public Epoch fitEpoch(int epoch, int[] minibatches, RoundListener listener) throws InterruptedException {
     if (minibatches.length != options.workers()) {
       throw new IllegalArgumentException(minibatches.length + " workers planned, " + options.workers() + " configured");
+    }
+    if (exchange == Exchange.RING) {
+      return ringEpoch(epoch, minibatches, listener);
     }
     int f = options.averagingFrequency();
     int rounds = (Arrays.stream(minibatches).max().orElse(0) + f - 1) / f;
@@ -257,6 +325,119 @@ public final class AveragingMaster implements AutoCloseable {
     return new Epoch(rounds, images, batches, score, built, share(waitNanos, fitNanos), means(sums, rounds), -1, null);
   }
 
+  /**
+   * The epoch as one barrier stage of {@link EpochTask}s averaging over a {@link Ring}: the driver
+   * broadcasts the epoch's starting state once, shows task 0's round reports as they come, and takes
+   * the averaged state from task 0 at the end. Timings are per round, the stage's and the broadcast's
+   * spread over the epoch's rounds. On a non-finite loss the driver's network stays as the epoch
+   * started (the tasks' networks have moved on; the run is recorded as diverged either way).
+   */
+  private Epoch ringEpoch(int epoch, int[] minibatches, RoundListener listener) throws InterruptedException {
+    int f = options.averagingFrequency();
+    int tasks = Math.min(minibatches.length, slots());
+    long start = System.nanoTime();
+    INDArray updater = net.getUpdater().getStateViewArray();
+    Broadcast<RoundState> bc = sc.broadcast(new RoundState(net.params(), updater,
+        net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount()));
+    long broadcastDone = System.nanoTime();
+    if (reports == null) {
+      try {
+        reports = new RoundReports();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot open the driver's socket for round reports", e);
+      }
+    }
+    long token = ((long) id.hashCode() << 32) ^ round;
+    reports.expect(token);
+    EpochTask.Plan plan = new EpochTask.Plan(epoch, f, minibatches.clone(), tasks, token,
+        sc.getConf().get("spark.driver.host", "localhost"), reports.port());
+    int rounds = plan.rounds();
+    List<Integer> taskIds = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      taskIds.add(i);
+    }
+    ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
+    sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, id + ":" + round);
+    long jobSubmit = System.currentTimeMillis();
+    JavaFutureAction<List<WorkerResult>> job;
+    try {
+      job = new JavaRDD<>(sc.parallelize(taskIds, tasks).rdd().barrier()
+          .mapPartitions(new EpochTask(setup, bc, plan), false, tag), tag).collectAsync();
+    } finally {
+      sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, null);
+    }
+    int shown = 0;
+    List<WorkerResult> results;
+    try {
+      while (!job.isDone()) {
+        RoundReports.Report r = reports.poll(250);
+        if (r != null) {
+          listener.roundDone(r.done(), r.total(), r.loss());
+          shown = r.done();
+        }
+      }
+      results = job.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw sneaky(e.getCause());
+    } catch (InterruptedException e) {
+      job.cancel(true);
+      throw e;
+    } finally {
+      destroy(bc);
+    }
+    long aggregated = System.currentTimeMillis();
+    long updateStart = System.nanoTime();
+    WorkerResult sum = WorkerResult.empty();
+    for (WorkerResult r : results) {
+      sum = sum.plus(r);
+    }
+    if (sum.divergedStep() >= 0) {
+      int done = (int) Math.max(0, (sum.divergedStep() - net.getConfiguration().getIterationCount()) / f);
+      return new Epoch(done, sum.images(), sum.minibatches(), Double.NaN, sum.networksBuilt(),
+          share(sum.sumNanos(Part.DATA_WAIT), sum.sumNanos(Part.FIT)), Map.of(), sum.divergedStep(),
+          sum.divergedLoss());
+    }
+    if (sum.params() == null) {
+      throw new IllegalStateException("the averaging ring's task 0 returned no state");
+    }
+    net.params().assign(sum.params());
+    if (updater != null && sum.updater() != null) {
+      updater.assign(sum.updater());
+    }
+    net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + rounds * f);
+    long end = System.nanoTime();
+    double score = sum.meanScore();
+    if (shown < rounds) {
+      listener.roundDone(rounds, rounds, score);
+    }
+    Map<String, Double> sums = new LinkedHashMap<>();
+    add(sums, "round", (end - start) / 1e6);
+    add(sums, "broadcast", (broadcastDone - start) / 1e6);
+    for (Part p : Part.values()) {
+      add(sums, camel(p.name()), sum.maxNanos(p) / 1e6);
+    }
+    add(sums, "update", (end - updateStart) / 1e6);
+    sparkParts(sums, round, jobSubmit, aggregated);
+    timeline.forgetBefore(++round);
+    lastLocation.putAll(sum.locations());
+    return new Epoch(rounds, sum.images(), sum.minibatches(), score, sum.networksBuilt(),
+        share(sum.sumNanos(Part.DATA_WAIT), sum.sumNanos(Part.FIT)), means(sums, rounds), -1, null);
+  }
+
+  /** Task slots the cluster offers now (executors' cores over spark.task.cpus), at least 1. */
+  private int slots() {
+    try {
+      return Math.max(1, sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile()));
+    } catch (RuntimeException | LinkageError e) { // Spark-internal API: fall back to the default parallelism
+      return Math.max(1, sc.defaultParallelism());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t; // Spark's own SparkException, unwrapped as its synchronous actions throw it
+  }
+
   /** Spark's parts of round {@code r}: scheduling, task deserialization, result serialization, aggregation. */
   private void sparkParts(Map<String, Double> sums, int r, long jobSubmit, long aggregated) throws InterruptedException {
     if (!timeline.awaitEnd(r, 2000)) {
@@ -325,6 +506,9 @@ public final class AveragingMaster implements AutoCloseable {
   public void close() {
     sc.sc().removeSparkListener(timeline);
     setup.destroy();
+    if (reports != null) {
+      reports.close();
+    }
     InProcessExchange.close(id);
   }
 }

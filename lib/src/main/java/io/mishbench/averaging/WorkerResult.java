@@ -35,7 +35,13 @@ public final class WorkerResult implements Serializable {
     /** waiting for the next minibatch to be read, decoded and augmented */
     DATA_WAIT,
     /** the finished network's parameters and updater state taken out as the result */
-    COLLECT
+    COLLECT,
+    /** ring exchange: the tasks finding each other and connecting (once per epoch) */
+    CONNECT,
+    /** ring exchange: the round's counts and losses passed around, waiting for the slowest worker */
+    SYNC,
+    /** ring exchange: parameters and updater state summed and averaged across the tasks */
+    ALL_REDUCE
   }
 
   private transient INDArray params;

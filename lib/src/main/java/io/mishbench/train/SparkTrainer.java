@@ -52,10 +52,10 @@ public final class SparkTrainer {
   public static final String FRESH_NETWORKS_PROPERTY = "mishbench.averaging.fresh-networks";
 
   /**
-   * System property: in Spark local mode, move the averaging state through Spark's broadcast and task
-   * results (serialized, as on a cluster) instead of through memory; for comparisons.
+   * System property: how the averaging state travels, {@code auto} (default), {@code memory} (local mode
+   * only), {@code ring} or {@code spark} ({@link AveragingMaster.Exchange}); for comparisons.
    */
-  public static final String SERIALIZED_PROPERTY = "mishbench.averaging.serialized";
+  public static final String EXCHANGE_PROPERTY = "mishbench.averaging.exchange";
 
   private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
 
@@ -155,7 +155,8 @@ public final class SparkTrainer {
         net.init();
       }
       AveragingMaster.Options options = new AveragingMaster.Options(t.workers(), t.averagingFrequency(),
-          !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0, !Boolean.getBoolean(SERIALIZED_PROPERTY));
+          !Boolean.getBoolean(FRESH_NETWORKS_PROPERTY), 0,
+          AveragingMaster.Exchange.parse(System.getProperty(EXCHANGE_PROPERTY, "auto")));
       // evaluation only: DL4J's distributed evaluation; training goes through AveragingMaster
       SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, evaluationMaster(t, cell.seed()));
       long roundsPerEpoch = (minibatches + t.averagingFrequency() - 1) / t.averagingFrequency();

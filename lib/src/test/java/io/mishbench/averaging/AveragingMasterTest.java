@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.averaging.AveragingMaster.Exchange;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.train.SparkSetup;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -74,12 +77,12 @@ class AveragingMasterTest {
   }
 
   private static AveragingMaster master(ComputationGraph net, MinibatchLoader data, int workers, int f, boolean reuse) {
-    return master(net, data, workers, f, reuse, true);
+    return master(net, data, workers, f, reuse, Exchange.MEMORY);
   }
 
   private static AveragingMaster master(ComputationGraph net, MinibatchLoader data, int workers, int f, boolean reuse,
-      boolean inProcess) {
-    return new AveragingMaster(sc, net, data, new AveragingMaster.Options(workers, f, reuse, 0, inProcess));
+      Exchange exchange) {
+    return new AveragingMaster(sc, net, data, new AveragingMaster.Options(workers, f, reuse, 0, exchange));
   }
 
   @Test
@@ -102,15 +105,15 @@ class AveragingMasterTest {
     assertEquals(plain.getConfiguration().getIterationCount(), spark.getConfiguration().getIterationCount());
   }
 
-  @ParameterizedTest(name = "in-process exchange: {0}")
-  @ValueSource(booleans = {true, false})
-  void workersAreAveragedEveryFMinibatchesLikeCopiesFittedSideBySide(boolean inProcess) throws Exception {
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"MEMORY", "SPARK", "RING"})
+  void workersAreAveragedEveryFMinibatchesLikeCopiesFittedSideBySide(Exchange exchange) throws Exception {
     ComputationGraph spark = network();
     ComputationGraph reference = copy(spark);
     int[] minibatches = {5, 3}; // uneven: worker 1 sits out the last round
     int f = 2;
     AveragingMaster.Epoch e;
-    try (AveragingMaster m = master(spark, DATA, 2, f, true, inProcess)) {
+    try (AveragingMaster m = master(spark, DATA, 2, f, true, exchange)) {
       e = m.fitEpoch(1, minibatches);
     }
     assertEquals(3, e.rounds());
@@ -142,15 +145,15 @@ class AveragingMasterTest {
     assertEquals(6, spark.getConfiguration().getIterationCount(), "F steps per round, as DL4J counts them");
   }
 
-  @ParameterizedTest(name = "in-process exchange: {0}")
-  @ValueSource(booleans = {true, false})
-  void executorsThatKeepTheirNetworksEndWhereFreshNetworksEnd(boolean inProcess) throws Exception {
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"MEMORY", "SPARK", "RING"})
+  void executorsThatKeepTheirNetworksEndWhereFreshNetworksEnd(Exchange exchange) throws Exception {
     ComputationGraph kept = network();
     ComputationGraph fresh = copy(kept);
     int builtKept = 0;
     int builtFresh = 0;
-    try (AveragingMaster a = master(kept, DATA, 2, 2, true, inProcess);
-        AveragingMaster b = master(fresh, DATA, 2, 2, false, inProcess)) {
+    try (AveragingMaster a = master(kept, DATA, 2, 2, true, exchange);
+        AveragingMaster b = master(fresh, DATA, 2, 2, false, exchange)) {
       for (int epoch = 1; epoch <= 2; epoch++) {
         builtKept += a.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
         builtFresh += b.fitEpoch(epoch, new int[] {4, 4}).networksBuilt();
@@ -158,25 +161,28 @@ class AveragingMasterTest {
     }
     assertEquals(kept.params(), fresh.params(), "bit for bit");
     assertEquals(kept.getUpdater().getStateViewArray(), fresh.getUpdater().getStateViewArray());
-    assertEquals(8, builtFresh, "a fresh network per worker and round");
+    assertEquals(exchange == Exchange.RING ? 4 : 8, builtFresh,
+        "a fresh network per worker and round (the ring: per task and epoch, its rounds run in one task)");
     assertTrue(builtKept <= 2, "kept networks are built once per concurrent worker: " + builtKept);
   }
 
-  @Test
-  void fourWorkersOnTwoCoresAndAnUnevenPlanStillAverageEveryWorker() throws Exception {
-    // more workers than task slots: a worker's pooled network may be taken by a later task of the same
-    // round only after its result was serialized
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"SPARK", "RING"})
+  void fourWorkersOnTwoCoresAndAnUnevenPlanStillAverageEveryWorker(Exchange exchange) throws Exception {
+    // more workers than task slots: through Spark, a worker's pooled network may be taken by a later task
+    // of the same round only after its result was serialized; in the ring, two workers share a task and
+    // are summed there
     ComputationGraph a = network();
     ComputationGraph b = copy(a);
-    try (AveragingMaster serialized = master(a, DATA, 4, 2, true, false);
-        AveragingMaster inProcess = master(b, DATA, 4, 2, true, true)) {
-      AveragingMaster.Epoch ea = serialized.fitEpoch(1, new int[] {3, 4, 2, 4});
+    try (AveragingMaster cluster = master(a, DATA, 4, 2, true, exchange);
+        AveragingMaster inProcess = master(b, DATA, 4, 2, true, Exchange.MEMORY)) {
+      AveragingMaster.Epoch ea = cluster.fitEpoch(1, new int[] {3, 4, 2, 4});
       AveragingMaster.Epoch eb = inProcess.fitEpoch(1, new int[] {3, 4, 2, 4});
       assertEquals(13, ea.minibatches());
       assertEquals(2, ea.rounds());
       assertEquals(ea.score(), eb.score(), 1e-6);
     }
-    assertClose(a.params(), b.params(), 1e-6, "serialized and in-process exchange");
+    assertClose(a.params(), b.params(), 1e-6, exchange + " and in-process exchange");
   }
 
   /** Minibatches that fail to load from index 3 on. */
@@ -190,22 +196,25 @@ class AveragingMasterTest {
     }
   }
 
-  @Test
-  void aMinibatchThatCannotBeReadFailsTheRoundWithItsReason() {
-    // F = 6 > the loader queue's 2: the failure must reach the trainer even with the queue full
-    try (AveragingMaster m = master(network(), new Unreadable(), 2, 6, true)) {
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"MEMORY", "RING"})
+  void aMinibatchThatCannotBeReadFailsTheRoundWithItsReason(Exchange exchange) {
+    // F = 6 > the loader queue's 2: the failure must reach the trainer even with the queue full; in the
+    // ring, the failing task's peer must not wait for it
+    try (AveragingMaster m = master(network(), new Unreadable(), 2, 6, true, exchange)) {
       Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> m.fitEpoch(1, new int[] {6, 6}));
       String all = org.apache.commons.lang3.exception.ExceptionUtils.getStackTrace(e);
       assertTrue(all.contains("is unreadable"), all);
     }
   }
 
-  @Test
-  void aNonFiniteLossStopsTheEpochAndNamesItsStep() throws Exception {
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"MEMORY", "SPARK", "RING"})
+  void aNonFiniteLossStopsTheEpochAndNamesItsStep(Exchange exchange) throws Exception {
     ComputationGraph net = network();
     INDArray before;
     AveragingMaster.Epoch e;
-    try (AveragingMaster m = master(net, new Noise(1, 3), 2, 2, true)) {
+    try (AveragingMaster m = master(net, new Noise(1, 3), 2, 2, true, exchange)) {
       m.fitEpoch(1, new int[] {2, 2}); // round 0 of epoch 1 trains minibatches 0-1: finite
       before = net.params().dup();
       e = m.fitEpoch(1, new int[] {6, 6});
@@ -215,16 +224,26 @@ class AveragingMasterTest {
     assertEquals(2 + 3, e.divergedStep(), "2 steps before, then minibatch 3 of the round starting at step 2");
     assertEquals(1, e.rounds(), "the round before the poisoned one was averaged");
     assertFalse(net.params().isNaN().any(), "the poisoned round is not averaged in");
-    assertTrue(!before.equals(net.params()));
+    if (exchange == Exchange.RING) { // the driver keeps the epoch's starting state (the run is diverged)
+      assertEquals(before, net.params());
+    } else {
+      assertTrue(!before.equals(net.params()));
+    }
   }
 
-  @ParameterizedTest(name = "in-process exchange: {0}")
-  @ValueSource(booleans = {true, false})
-  void timingsOfEveryPartAreReported(boolean inProcess) throws Exception {
-    try (AveragingMaster m = master(network(), DATA, 2, 1, true, inProcess)) {
-      AveragingMaster.Epoch e = m.fitEpoch(1, new int[] {3, 3});
-      for (String part : new String[] {"round", "broadcast", "fetch", "network", "setState", "fit", "dataWait",
-          "collect", "update", "schedule", "taskDeserialize", "resultSerialize", "aggregate"}) {
+  @ParameterizedTest(name = "exchange: {0}")
+  @EnumSource(value = Exchange.class, names = {"MEMORY", "SPARK", "RING"})
+  void timingsOfEveryPartAreReported(Exchange exchange) throws Exception {
+    try (AveragingMaster m = master(network(), DATA, 2, 1, true, exchange)) {
+      List<Integer> shown = new ArrayList<>();
+      AveragingMaster.Epoch e = m.fitEpoch(1, new int[] {3, 3}, (done, total, loss) -> shown.add(done));
+      assertEquals(List.of(1, 2, 3), shown, "every round is shown as it ends");
+      List<String> parts = new ArrayList<>(List.of("round", "broadcast", "fetch", "network", "setState", "fit",
+          "dataWait", "collect", "update", "schedule", "taskDeserialize", "resultSerialize", "aggregate"));
+      if (exchange == Exchange.RING) {
+        parts.addAll(List.of("connect", "sync", "allReduce"));
+      }
+      for (String part : parts) {
         assertTrue(e.roundMillis().containsKey(part), part + " in " + e.roundMillis());
         assertTrue(e.roundMillis().get(part) >= 0, part + " in " + e.roundMillis());
       }
