@@ -2,15 +2,15 @@
 # bench.sh's parameter-averaging section (issue 17), also runnable alone:
 #   bench/averaging.sh OUT.md [--skip-parity]
 # 1. round anatomy: the full-size cspresnext50 (conf/bench-round.conf: 200 Fashion-MNIST images at 32 px, 2 workers
-#    x batch 4) trained by `train` on Spark local[2] at F = 1 and 5, with the state moved through memory (the
-#    default in local mode), through Spark's serialized broadcast and task results (as on a cluster), and with
-#    networks built afresh each round (DL4J's way); then on a real standalone cluster on this machine
-#    (bench/standalone-cluster.sh: one-core workers) with 2 and 4 executors at F = 1 and 5. Every run records
+#    x batch 4) trained by `train` on Spark local[2] at F = 1 and 5, with the state exchanged in memory (the default
+#    in local mode) and over the TCP ring (the default on a cluster), and at F = 1 through Spark's broadcast and task
+#    results; then on a real standalone cluster on this machine (bench/standalone-cluster.sh: one-core workers)
+#    with 2 and 4 executors at F = 1 and 5 over the ring, and 2 executors at F = 1 through Spark. Every run records
 #    where a round's time went (run.json: epochs[].roundMillis), peak memory comes from /usr/bin/time.
 # 2. the yardstick: a torch.distributed gloo all-reduce of the same number of floats between 2 and 4 local
 #    processes (bench/gloo_allreduce.py, Debian's python3-torch), and the loopback link's bytes/s.
-# 3. the cost model (bench-cost-model) fed by those measurements: its round for the 2- and 4-executor standalone
-#    runs against the measured one, then 8/32/128 executors at 10/25/100 Gbit/s.
+# 3. the cost model of the ring exchange (bench-cost-model) fed by those measurements: its round for the 2- and
+#    4-executor standalone runs against the measured one, then 8/32/128 executors at 10/25/100 Gbit/s.
 # 4. accuracy parity (conf/bench-parity.conf): one process against 2 and 4 workers at F = 1, 5 and 20, 3 seeds.
 # bench/round_report.py renders all of it as Markdown into OUT.md.
 set -euo pipefail
@@ -46,21 +46,24 @@ local_run() { # name F java-options
 }
 local_run local-f1 1 ""
 local_run local-f5 5 ""
-local_run serialized-f1 1 "-Dmishbench.averaging.serialized=true"
-local_run serialized-f5 5 "-Dmishbench.averaging.serialized=true"
-local_run fresh-f1 1 "-Dmishbench.averaging.serialized=true -Dmishbench.averaging.fresh-networks=true"
+local_run ring-f1 1 "-Dmishbench.averaging.exchange=ring"
+local_run ring-f5 5 "-Dmishbench.averaging.exchange=ring"
+local_run spark-f1 1 "-Dmishbench.averaging.exchange=spark"
 
 for n in 2 4; do
   cluster="$work/cluster-$n"
   if master="$(bench/standalone-cluster.sh start "$cluster" "$n" 3g)"; then
-    for f in 1 5; do
-      echo "bench: averaging round, standalone cluster, $n executors, F=$f" >&2
-      SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -v -o "$work/standalone$n-f$f.time" submit-scripts/submit-standalone.sh \
+    runs="ring:1 ring:5"; [ "$n" = 2 ] && runs="$runs spark:1"
+    for run in $runs; do
+      x="${run%:*}" f="${run#*:}" name="standalone$n-f$f"; [ "$x" = spark ] && name="standalone$n-spark-f$f"
+      echo "bench: averaging round, standalone cluster, $n executors, F=$f, $x exchange" >&2
+      SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -v -o "$work/$name.time" submit-scripts/submit-standalone.sh \
         --master "$master" --executors "$n" --executor-cores 1 --executor-memory 1g --executor-offheap 2g \
         --driver-memory 2g --driver-offheap 2g --conf spark.driver.host=127.0.0.1 \
+        --conf "spark.driver.extraJavaOptions=-Dmishbench.averaging.exchange=$x" \
         train --config conf/bench-round.conf --set "dataset=$data/prepared" --set "training.workers=$n" \
-        --set "training.averaging-frequency=$f" --set "results=$work/standalone$n-f$f" \
-        >"$work/standalone$n-f$f.log" 2>&1 || echo "bench: standalone $n F=$f failed" >&2
+        --set "training.averaging-frequency=$f" --set "results=$work/$name" \
+        >"$work/$name.log" 2>&1 || echo "bench: standalone $n F=$f $x failed" >&2
     done
   else
     echo "bench: the $n-worker standalone cluster did not start (see $cluster)" >&2
@@ -79,12 +82,15 @@ done
 "$py" bench/loopback.py >"$work/loopback.json" 2>/dev/null || true
 
 echo "bench: cost model" >&2
-fixed="$("$py" bench/round_report.py --fixed-seconds "$work")"
-loop_gbit="$("$py" -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["bytes_per_sec"] * 8 / 1e9, 2))' "$work/loopback.json" 2>/dev/null || echo 6)"
+# the model's measured inputs: a stage's scheduling + task deserialization + ring connection from the ring runs'
+# anatomy; codec, copy, add, loopback and hop rates measured by bench-cost-model itself
+stage="$("$py" bench/round_report.py --stage-seconds "$work")"
 "$mishbench" bench-cost-model --model cspresnext50 --resolution 32 --classes 10 --images-per-sec 1 --batch 4 \
-  --fixed-seconds "$fixed" --executors 2,4 --gbit "$loop_gbit" --frequencies 1,5 >"$work/cost-local.md" 2>"$work/cost-local.err" || true
-"$mishbench" bench-cost-model --model cspresnext50 --images-per-sec "$gpu_ips" --batch 32 --fixed-seconds "$fixed" \
-  >"$work/cost-cluster.md" 2>"$work/cost-cluster.err" || true
+  --images-per-epoch 200 --stage-seconds "$stage" --executors 2,4 --loopback --cores "$(nproc)" --frequencies 1,5 \
+  >"$work/cost-local.md" 2>"$work/cost-local.err" || true
+# a datacenter hop (100 us) instead of loopback's; the GPU's images/s is the one assumption
+"$mishbench" bench-cost-model --model cspresnext50 --images-per-sec "$gpu_ips" --batch 32 --stage-seconds "$stage" \
+  --hop-seconds 0.0001 >"$work/cost-cluster.md" 2>"$work/cost-cluster.err" || true
 
 if ! $skip_parity; then
   rm -rf "$work/parity" "$work"/parity-*.log

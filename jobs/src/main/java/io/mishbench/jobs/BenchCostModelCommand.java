@@ -4,7 +4,7 @@ import io.mishbench.model.ModelCounter;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.averaging.AveragingCostModel;
-import io.mishbench.averaging.AveragingMaster;
+import io.mishbench.averaging.LinkProbe;
 import io.mishbench.train.SparkSetup;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 import scala.reflect.ClassTag$;
 
 @Command(name = "bench-cost-model", mixinStandardHelpOptions = true,
-    description = "Prints, as a Markdown table, the scaling efficiency that parameter averaging can reach for one model"
-        + " on 8, 32 and 128 executors (or --executors) over 10, 25 and 100 Gbit/s links (or --gbit), at averaging"
-        + " frequencies 1, 5 and 20 (or --frequencies), from io.mishbench.averaging.AveragingCostModel. The codec rate"
-        + " (ArrayCodec through Spark's Kryo) and the array copy rate are measured in this process; the fixed cost of"
-        + " a stage comes from a measured round anatomy (bench.sh), the executors' training rate is an input.")
+    description = "Prints, as a Markdown table, the scaling efficiency that parameter averaging's ring exchange can"
+        + " reach for one model on 8, 32 and 128 executors (or --executors) over 10, 25 and 100 Gbit/s links (or --gbit),"
+        + " at averaging frequencies 1, 5 and 20 (or --frequencies), from io.mishbench.averaging.AveragingCostModel."
+        + " The codec, copy and add rates, a small message's hop and the loopback link are measured in this process;"
+        + " a stage's scheduling comes from a measured round anatomy (bench.sh), the executors' training rate is an"
+        + " input. --loopback models executors on this machine instead: the link is the measured loopback rate and"
+        + " executors beyond --cores share them.")
 final class BenchCostModelCommand implements Callable<Integer> {
 
   @Option(names = "--model", defaultValue = "cspresnext50", description = "Model (default: ${DEFAULT-VALUE}).") String model;
@@ -40,21 +42,34 @@ final class BenchCostModelCommand implements Callable<Integer> {
       description = "One executor's training images/s for this model (an assumption for GPUs this project cannot measure).")
   double imagesPerSecond;
   @Option(names = "--batch", defaultValue = "32", description = "Minibatch per executor (default: ${DEFAULT-VALUE}).") int batch;
-  @Option(names = "--fixed-seconds", required = true,
-      description = "Cost of one Spark stage independent of bytes (scheduling and task deserialization), as a"
-          + " round anatomy measures it (roundMillis.schedule + roundMillis.taskDeserialize in run.json).")
-  double fixedSeconds;
+  @Option(names = "--images-per-epoch", defaultValue = "1281167",
+      description = "Training images per epoch, over whose rounds the per-epoch costs spread (default: ImageNet's ${DEFAULT-VALUE}).")
+  long imagesPerEpoch;
+  @Option(names = "--stage-seconds", required = true,
+      description = "Scheduling one stage and deserializing its tasks, as a round anatomy measures it (the epoch's"
+          + " roundMillis.schedule + roundMillis.taskDeserialize in run.json, times its rounds).")
+  double stageSeconds;
+  @Option(names = "--hop-seconds",
+      description = "One small message from an executor to the next (default: measured here over loopback; a"
+          + " datacenter link's is larger).")
+  Double hopSeconds;
   @Option(names = "--executors", split = ",", defaultValue = "8,32,128", description = "Executor counts (default: ${DEFAULT-VALUE}).")
   List<Integer> executors;
   @Option(names = "--gbit", split = ",", defaultValue = "10,25,100", description = "Link speeds in Gbit/s (default: ${DEFAULT-VALUE}).")
   List<Double> gbits;
+  @Option(names = "--loopback", description = "Executors on this machine: the link is the loopback rate measured here.")
+  boolean loopback;
+  @Option(names = "--cores", description = "With --loopback: cores the executors share (default: this machine's).")
+  Integer cores;
   @Option(names = "--frequencies", split = ",", defaultValue = "1,5,20", description = "Averaging frequencies (default: ${DEFAULT-VALUE}).")
   List<Integer> frequencies;
 
   @Override
-  public Integer call() {
-    if (updaterState < 0 || !(imagesPerSecond > 0) || batch < 1 || !(fixedSeconds >= 0)) {
-      throw new IllegalArgumentException("--updater-state and --fixed-seconds must be >= 0, --images-per-sec and --batch > 0");
+  public Integer call() throws Exception {
+    if (updaterState < 0 || !(imagesPerSecond > 0) || batch < 1 || !(stageSeconds >= 0) || imagesPerEpoch < 1
+        || (hopSeconds != null && !(hopSeconds >= 0)) || (cores != null && cores < 1)) {
+      throw new IllegalArgumentException("--updater-state, --stage-seconds and --hop-seconds must be >= 0;"
+          + " --images-per-sec, --batch, --images-per-epoch and --cores > 0");
     }
     ModelSpec spec = new ModelSpec(model, "mish", classes, resolution, 3, 1.0, 1.0);
     long params = ModelCounter.count(ModelZoo.build(spec, 1, new Sgd(0.1), 0),
@@ -62,14 +77,21 @@ final class BenchCostModelCommand implements Callable<Integer> {
     long values = params * (1 + updaterState);
     double codec = codecBytesPerSecond(values);
     double copy = copyBytesPerSecond(values);
-    AveragingCostModel m =
-        new AveragingCostModel(params, updaterState * params, imagesPerSecond, batch, codec, copy, fixedSeconds);
-    System.out.printf(Locale.ROOT, "%s: %,d parameters + %,d updater values = %.1f MB per executor per round and direction;"
-            + " codec %.0f MB/s and array copies %.0f MB/s (measured here); executor %.0f images/s at batch %d (assumed);"
-            + " fixed %.3f s per stage (measured).%n%n",
-        model, params, updaterState * params, m.bytesPerRound() / 1e6, codec / 1e6, copy / 1e6, imagesPerSecond, batch,
-        fixedSeconds);
-    StringBuilder head = new StringBuilder("| executors | link Gbit/s | aggregation |");
+    double add = LinkProbe.addBytesPerSecond(values);
+    LinkProbe.Result link = LinkProbe.measure();
+    double hop = hopSeconds != null ? hopSeconds : link.hopSeconds();
+    int coreCount = cores != null ? cores : Runtime.getRuntime().availableProcessors();
+    AveragingCostModel m = new AveragingCostModel(params, updaterState * params, imagesPerSecond, batch, imagesPerEpoch,
+        codec, copy, add, hop, stageSeconds);
+    System.out.printf(Locale.ROOT, "%s: %,d parameters + %,d updater values = %.1f MB averaged per round; measured here:"
+            + " codec %.0f MB/s, array copies %.0f MB/s, adds %.0f MB/s, loopback %.2f Gbit/s each way, a hop %.0f us%s;"
+            + " stage %.3f s (measured by the anatomy); executor %.0f images/s at batch %d (assumed), %,d images per"
+            + " epoch.%n%n",
+        model, params, updaterState * params, m.bytesPerRound() / 1e6, codec / 1e6, copy / 1e6, add / 1e6,
+        link.bytesPerSecond() * 8 / 1e9, link.hopSeconds() * 1e6,
+        hopSeconds != null ? String.format(Locale.ROOT, " (a hop of %.0f us used)", hop * 1e6) : "", stageSeconds,
+        imagesPerSecond, batch, imagesPerEpoch);
+    StringBuilder head = new StringBuilder("| executors | link Gbit/s | rounds per epoch F=1 |");
     StringBuilder rule = new StringBuilder("| ---: | ---: | ---: |");
     for (int f : frequencies) {
       head.append(" efficiency F=").append(f).append(" | round s F=").append(f).append(" | beyond compute s F=")
@@ -78,14 +100,15 @@ final class BenchCostModelCommand implements Callable<Integer> {
     }
     System.out.println(head);
     System.out.println(rule);
+    List<Double> links = loopback ? List.of(link.bytesPerSecond() * 8 / 1e9) : gbits;
     for (int n : executors) {
-      for (double g : gbits) {
-        int k = AveragingCostModel.reducers(n);
-        boolean direct = new AveragingMaster.Options(n, 1).depth() == 1;
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s | %s |", n, trim(g),
-            direct ? "driver " + n : "driver " + k + " + " + k + " x " + ((n + k - 1) / k)));
+      double share = loopback ? Math.min(1.0, coreCount / (double) n) : 1.0;
+      for (double g : links) {
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s | %d |", n,
+            loopback ? String.format(Locale.ROOT, "loopback %.1f", g) : trim(g), m.round(n, 1, g, share, loopback)
+                .roundsPerEpoch()));
         for (int f : frequencies) {
-          AveragingCostModel.Round r = m.round(n, f, g);
+          AveragingCostModel.Round r = m.round(n, f, g, share, loopback);
           row.append(String.format(Locale.ROOT, " %.0f%% | %.3f | %.3f |", 100 * r.efficiency(), r.total(), r.overhead()));
         }
         System.out.println(row);

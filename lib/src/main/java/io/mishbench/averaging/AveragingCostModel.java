@@ -1,73 +1,76 @@
 package io.mishbench.averaging;
 
 /**
- * What one round of {@link AveragingMaster} costs on N executors of a cluster, on paper, from rates
- * measured on this machine.
+ * What one round of {@link AveragingMaster}'s ring exchange ({@link AveragingMaster.Exchange#RING},
+ * the default on a cluster) costs on N executors, on paper, from rates measured on this machine.
  *
- * <p>A round is one Spark job: the driver serializes the state (parameters and updater state, S bytes)
- * into a broadcast, each executor fetches and deserializes it, copies it into its kept network, fits
- * F minibatches and serializes its network's arrays as the task result; {@code treeAggregate} sums
- * the results (depth {@link AveragingMaster.Options#depth()}: straight to the driver up to 4 workers,
- * through k = {@link #reducers} intermediate tasks above), and the driver copies the mean into its
- * network. Seconds of a round:
+ * <p>An epoch is one barrier stage: the driver broadcasts the state (parameters and updater state, S
+ * bytes) once, every executor sets it into its kept network, then runs the epoch's rounds itself:
+ * fit F minibatches, pass the round's counts around the ring, average the state over the ring
+ * ({@link Ring#allReduceMean}: reduce-scatter, then all-gather), and at the end task 0 returns the
+ * state. Seconds of a round:
  *
  * <pre>
- *   compute   = F x batch / r                        r: one executor's training images/s
- *   broadcast = S / c + S / B + S / c                 the driver serializes, its link sends (torrent: once),
- *                                                    an executor deserializes; c: codec bytes/s, B: link bytes/s
- *   copies    = 2 S / m                              the executor sets its network, the driver sets its own;
- *                                                    m: memory copy bytes/s
- *   results   = S / c                                an executor serializes its result
- *   aggregate = N S / B + ceil(N / t) S / c          depth 1: the driver's link receives N results, its t result
- *                                                    threads (spark.resultGetter.threads, 4) deserialize them
- *             = n S / B + n S / c + S / c            depth 2: a reducer receives and deserializes n = ceil(N / k),
- *               + k S / B + ceil(k / t) S / c          serializes the sum; then the driver receives k sums
- *   fixed     = depth x j                            j: scheduling a stage and deserializing its tasks (measured)
- *   efficiency = compute / total
+ *   compute   = F x batch / r                          r: one executor's training images/s
+ *   sync      = (N - 1) h                              the counts go around the ring; h: one hop of a small message
+ *   allReduce = (N - 1) / N x S x (2 / B + 1 / a)      every executor sends and receives 2 (N - 1) / N S bytes and
+ *             + 2 (N - 1) h                              adds (N - 1) / N S of them; B: link bytes/s (each direction),
+ *                                                      a: bytes/s of ND4J's in-place add
+ *   epoch     = (j + S / c + S / B + S / c + S / m      once per epoch, spread over its R rounds: the stage's scheduling
+ *             + S / c + S / B + S / c) / R               j, the broadcast (serialize, send, deserialize), the state set
+ *                                                      into the network, task 0's result back; c: codec bytes/s,
+ *                                                      m: memory copy bytes/s; R = ceil(images per epoch / (N batch F))
+ *   efficiency = compute / (compute + sync + allReduce + epoch)
  * </pre>
  *
- * The network terms assume links that are not shared and no stragglers, so an efficiency it gives
- * is an upper bound; bench.sh checks the predicted round against the measured one on a local
- * standalone cluster, where the "link" is the loopback interface.
+ * When executors share cores (a test cluster with more executors than cores), every CPU-bound rate
+ * (a, c, m, and B where the link is the loopback interface, which copies with the CPU) is scaled by
+ * the executor's share of a core. The network terms assume full-duplex links that are not shared and
+ * no stragglers, so an efficiency it gives is an upper bound; bench.sh checks the predicted round
+ * against the one measured on a standalone cluster on this machine.
  *
  * @param parameters the network's parameter count (DL4J's, batch-norm running statistics included:
  *     they are averaged too)
  * @param updaterState values of updater state (momentum: one per parameter; Adam: two)
  * @param imagesPerSecond one executor's training throughput (assumed for GPUs)
  * @param batchPerWorker minibatch size per executor
+ * @param imagesPerEpoch training images per epoch (sets the rounds over which the per-epoch costs spread)
  * @param codecBytesPerSecond ArrayCodec's Kryo rate, one direction (measured)
  * @param copyBytesPerSecond ND4J's array copy rate (measured)
- * @param fixedSeconds per-stage cost independent of bytes: scheduling and task deserialization (measured)
+ * @param addBytesPerSecond ND4J's in-place add rate over the ring's chunks (measured)
+ * @param hopSeconds one small message from one executor to the next (measured)
+ * @param stageSeconds scheduling one stage and deserializing its tasks (measured)
  */
 public record AveragingCostModel(long parameters, long updaterState, double imagesPerSecond, int batchPerWorker,
-    double codecBytesPerSecond, double copyBytesPerSecond, double fixedSeconds) {
+    long imagesPerEpoch, double codecBytesPerSecond, double copyBytesPerSecond, double addBytesPerSecond,
+    double hopSeconds, double stageSeconds) {
 
-  /** Spark's {@code spark.resultGetter.threads} default: task results deserialized in parallel on the driver. */
-  public static final int RESULT_THREADS = 4;
+  /** ImageNet-1k's training images: an epoch of the paper's table. */
+  public static final long IMAGENET_TRAIN_IMAGES = 1_281_167;
 
   public AveragingCostModel {
-    if (parameters < 1 || updaterState < 0 || !(imagesPerSecond > 0) || batchPerWorker < 1
-        || !(codecBytesPerSecond > 0) || !(copyBytesPerSecond > 0) || !(fixedSeconds >= 0)) {
-      throw new IllegalArgumentException("cost model needs parameters, images/s, batch, codec and copy rates > 0,"
-          + " updater state and fixed seconds >= 0");
+    if (parameters < 1 || updaterState < 0 || !(imagesPerSecond > 0) || batchPerWorker < 1 || imagesPerEpoch < 1
+        || !(codecBytesPerSecond > 0) || !(copyBytesPerSecond > 0) || !(addBytesPerSecond > 0)
+        || !(hopSeconds >= 0) || !(stageSeconds >= 0)) {
+      throw new IllegalArgumentException("cost model needs parameters, images/s, batch, images per epoch, codec, copy and"
+          + " add rates > 0, updater state, hop and stage seconds >= 0");
     }
   }
 
-  /** Bytes broadcast to each executor, and returned by each, per round (float32). */
+  /** Bytes of state averaged per round (float32): parameters and updater state. */
   public long bytesPerRound() {
     return 4 * (parameters + updaterState);
   }
 
   /** One round's seconds, split into its parts. */
-  public record Round(double compute, double broadcast, double copies, double results, double aggregate,
-      double fixed) {
+  public record Round(int roundsPerEpoch, double compute, double sync, double allReduce, double epoch) {
     public double total() {
       return compute + overhead();
     }
 
     /** Everything but compute: what a round costs beyond training. */
     public double overhead() {
-      return broadcast + copies + results + aggregate + fixed;
+      return sync + allReduce + epoch;
     }
 
     /** Share of the round spent training: the scaling efficiency against N independent executors. */
@@ -76,42 +79,31 @@ public record AveragingCostModel(long parameters, long updaterState, double imag
     }
   }
 
-  /** A round on {@code executors} executors averaging every {@code frequency} minibatches over links of {@code gbitPerSecond}. */
-  public Round round(int executors, int frequency, double gbitPerSecond) {
-    if (executors < 1 || frequency < 1 || !(gbitPerSecond > 0)) {
-      throw new IllegalArgumentException("executors and frequency must be >= 1 and the link speed > 0");
-    }
-    double b = gbitPerSecond * 1e9 / 8;
-    double s = bytesPerRound();
-    double c = codecBytesPerSecond;
-    int depth = new AveragingMaster.Options(executors, frequency).depth();
-    double aggregate;
-    if (depth == 1) {
-      aggregate = executors * s / b + ceil(executors, RESULT_THREADS) * s / c;
-    } else {
-      int k = reducers(executors);
-      int n = ceil(executors, k);
-      aggregate = n * s / b + n * s / c + s / c + k * s / b + ceil(k, RESULT_THREADS) * s / c;
-    }
-    return new Round(frequency * (double) batchPerWorker / imagesPerSecond, 2 * s / c + s / b,
-        2 * s / copyBytesPerSecond, s / c, aggregate, depth * fixedSeconds);
-  }
-
-  private static int ceil(int a, int b) {
-    return (a + b - 1) / b;
-  }
-
   /**
-   * Partitions holding partial sums before the driver's final step at depth 2: Spark 3.5's
-   * {@code RDD.treeAggregate} divides the N partitions by scale = max(ceil(N^(1/2)), 2) while that
-   * saves wall-clock time (n > scale + ceil(n / scale)); with no division the driver receives all N.
+   * A round on {@code executors} executors averaging every {@code frequency} minibatches over links of
+   * {@code gbitPerSecond}, each executor holding {@code cpuShare} of a core (1: a core or more each).
    */
-  public static int reducers(int partitions) {
-    int scale = Math.max((int) Math.ceil(Math.sqrt(partitions)), 2);
-    int n = partitions;
-    while (n > scale + Math.ceil((double) n / scale)) {
-      n /= scale;
+  public Round round(int executors, int frequency, double gbitPerSecond, double cpuShare, boolean loopback) {
+    if (executors < 1 || frequency < 1 || !(gbitPerSecond > 0) || !(cpuShare > 0) || cpuShare > 1) {
+      throw new IllegalArgumentException("executors and frequency must be >= 1, the link speed > 0 and the CPU share in"
+          + " (0, 1]");
     }
-    return n;
+    double s = bytesPerRound();
+    double b = gbitPerSecond * 1e9 / 8 * (loopback ? cpuShare : 1);
+    double a = addBytesPerSecond * cpuShare;
+    double c = codecBytesPerSecond * cpuShare;
+    double m = copyBytesPerSecond * cpuShare;
+    int n = executors;
+    long perRound = (long) n * batchPerWorker * frequency;
+    int rounds = (int) Math.max(1, (imagesPerEpoch + perRound - 1) / perRound);
+    double sync = (n - 1) * hopSeconds;
+    double allReduce = n == 1 ? 0 : (n - 1) / (double) n * s * (2 / b + 1 / a) + 2 * (n - 1) * hopSeconds;
+    double epoch = stageSeconds + 4 * s / c + (n == 1 ? 0 : 2 * s / b) + s / m;
+    return new Round(rounds, frequency * (double) batchPerWorker / imagesPerSecond, sync, allReduce, epoch / rounds);
+  }
+
+  /** {@link #round(int, int, double, double, boolean)} on a cluster: a core or more per executor, real links. */
+  public Round round(int executors, int frequency, double gbitPerSecond) {
+    return round(executors, frequency, gbitPerSecond, 1, false);
   }
 }

@@ -195,7 +195,7 @@ class ArrayCodecTest {
   /**
    * An array of more than 2 GiB (a byte array: 2^31 + 4096 elements) goes through in chunks. It needs
    * about 7 GB (the array, its Kryo copy, the array read back), so it runs only with
-   * {@code -Dmishbench.test.large-arrays=true}; bench.sh's codec section runs it.
+   * {@code -Dmishbench.test.large-arrays=true} (mvn -B -pl lib test -Dtest=ArrayCodecTest -Dmishbench.test.large-arrays=true).
    */
   @Test
   void arraysOverTwoGibibytesAreCopiedInChunks() throws IOException {
