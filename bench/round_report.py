@@ -58,14 +58,14 @@ RING_RUNS = ["standalone2-f1", "standalone2-f5", "standalone4-f1", "standalone4-
 
 
 def stage_seconds(work):
-    """A ring epoch's per-stage cost: scheduling, task deserialization and the ring's connection, seconds per stage
+    """A ring epoch's fixed cost: scheduling, task deserialization, network construction and the ring's connection, s
     (roundMillis holds them spread over the epoch's rounds), averaged over the ring runs that finished."""
     vals = []
     for name in RING_RUNS:
         e = epoch(work, name)
         if e and e.get("roundMillis"):
             r = e["roundMillis"]
-            vals.append((r.get("schedule", 0) + r.get("taskDeserialize", 0) + r.get("connect", 0))
+            vals.append((r.get("schedule", 0) + r.get("taskDeserialize", 0) + r.get("connect", 0) + r.get("network", 0))
                         * e["averagingRounds"] / 1000)
     return sum(vals) / len(vals) if vals else 0.5
 

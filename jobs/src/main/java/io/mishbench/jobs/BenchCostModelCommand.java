@@ -5,14 +5,9 @@ import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.averaging.AveragingCostModel;
 import io.mishbench.averaging.LinkProbe;
-import io.mishbench.train.SparkSetup;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
-import org.apache.spark.serializer.KryoSerializer;
-import org.apache.spark.serializer.SerializerInstance;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,13 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import scala.reflect.ClassTag$;
 
 @Command(name = "bench-cost-model", mixinStandardHelpOptions = true,
     description = "Prints, as a Markdown table, the scaling efficiency that parameter averaging's ring exchange can"
         + " reach for one model on 8, 32 and 128 executors (or --executors) over 10, 25 and 100 Gbit/s links (or --gbit),"
         + " at averaging frequencies 1, 5 and 20 (or --frequencies), from io.mishbench.averaging.AveragingCostModel."
-        + " The codec, copy and add rates, a small message's hop and the loopback link are measured in this process;"
+        + " The copy and add rates, a small message's hop and the loopback link are measured in this process;"
         + " a stage's scheduling comes from a measured round anatomy (bench.sh), the executors' training rate is an"
         + " input. --loopback models executors on this machine instead: the link is the measured loopback rate and"
         + " executors beyond --cores share them.")
@@ -75,19 +69,18 @@ final class BenchCostModelCommand implements Callable<Integer> {
     long params = ModelCounter.count(ModelZoo.build(spec, 1, new Sgd(0.1), 0),
         InputType.convolutional(resolution, resolution, 3)).params();
     long values = params * (1 + updaterState);
-    double codec = codecBytesPerSecond(values);
     double copy = copyBytesPerSecond(values);
     double add = LinkProbe.addBytesPerSecond(values);
     LinkProbe.Result link = LinkProbe.measure();
     double hop = hopSeconds != null ? hopSeconds : link.hopSeconds();
     int coreCount = cores != null ? cores : Runtime.getRuntime().availableProcessors();
     AveragingCostModel m = new AveragingCostModel(params, updaterState * params, imagesPerSecond, batch, imagesPerEpoch,
-        codec, copy, add, hop, stageSeconds);
+        copy, add, hop, stageSeconds);
     System.out.printf(Locale.ROOT, "%s: %,d parameters + %,d updater values = %.1f MB averaged per round; measured here:"
-            + " codec %.0f MB/s, array copies %.0f MB/s, adds %.0f MB/s, loopback %.2f Gbit/s each way, a hop %.0f us%s;"
+            + " array copies %.0f MB/s, adds %.0f MB/s, loopback %.2f Gbit/s each way, a hop %.0f us%s;"
             + " stage %.3f s (measured by the anatomy); executor %.0f images/s at batch %d (assumed), %,d images per"
             + " epoch.%n%n",
-        model, params, updaterState * params, m.bytesPerRound() / 1e6, codec / 1e6, copy / 1e6, add / 1e6,
+        model, params, updaterState * params, m.bytesPerRound() / 1e6, copy / 1e6, add / 1e6,
         link.bytesPerSecond() * 8 / 1e9, link.hopSeconds() * 1e6,
         hopSeconds != null ? String.format(Locale.ROOT, " (a hop of %.0f us used)", hop * 1e6) : "", stageSeconds,
         imagesPerSecond, batch, imagesPerEpoch);
@@ -119,24 +112,6 @@ final class BenchCostModelCommand implements Callable<Integer> {
 
   private static String trim(double g) {
     return g == Math.rint(g) ? String.valueOf((long) g) : String.valueOf(g);
-  }
-
-  /** ArrayCodec through Spark's Kryo: bytes/s of one direction (serialize and deserialize timed together, best of 3). */
-  private static double codecBytesPerSecond(long values) {
-    SparkConf conf = SparkSetup.withDefaults(new SparkConf());
-    SerializerInstance kryo = new KryoSerializer(conf).newInstance();
-    INDArray a = Nd4j.rand(DataType.FLOAT, values);
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      long start = System.nanoTime();
-      ByteBuffer b = kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class));
-      INDArray back = kryo.deserialize(b, ClassTag$.MODULE$.apply(INDArray.class));
-      best = Math.min(best, (System.nanoTime() - start) / 1e9);
-      if (back.length() != values) {
-        throw new IllegalStateException("Kryo returned " + back.length() + " values of " + values);
-      }
-    }
-    return 2 * 4.0 * values / best; // two passes over the bytes
   }
 
   /** ND4J's assign of one float array into another of the same shape (a round's in-place state copy), best of 3. */

@@ -49,6 +49,9 @@ public final class AveragingMaster implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AveragingMaster.class);
 
+  /** Spark setting: the driver's port for the ring exchange's state and reports (0, the default: any free port). */
+  public static final String DRIVER_PORT = "spark.mishbench.averaging.driver.port";
+
   /** How the state travels between the driver and the workers. */
   public enum Exchange {
     /** {@link #MEMORY} in Spark local mode; otherwise {@link #RING}, or {@link #SPARK} under dynamic allocation */
@@ -125,7 +128,7 @@ public final class AveragingMaster implements AutoCloseable {
   private final RoundTimeline timeline = new RoundTimeline(id);
   private final Broadcast<RoundTask.Setup> setup;
   private final Map<Integer, String> lastLocation = new HashMap<>();
-  private RoundReports reports;
+  private DriverLink link;
   private int round;
 
   public AveragingMaster(JavaSparkContext sc, ComputationGraph net, MinibatchLoader loader, Options options) {
@@ -326,9 +329,9 @@ public final class AveragingMaster implements AutoCloseable {
   }
 
   /**
-   * The epoch as one barrier stage of {@link EpochTask}s averaging over a {@link Ring}: the driver
-   * broadcasts the epoch's starting state once, shows task 0's round reports as they come, and takes
-   * the averaged state from task 0 at the end. Timings are per round, the stage's and the broadcast's
+   * The epoch as one barrier stage of {@link EpochTask}s averaging over a {@link Ring}: the tasks fetch
+   * the epoch's starting state from the driver's {@link DriverLink}, the driver shows task 0's round
+   * reports as they come, and task 0 sends the averaged state back at the end. Timings are per round, the stage's and the broadcast's
    * spread over the epoch's rounds. On a non-finite loss the driver's network stays as the epoch
    * started (the tasks' networks have moved on; the run is recorded as diverged either way).
    */
@@ -337,20 +340,21 @@ public final class AveragingMaster implements AutoCloseable {
     int tasks = Math.min(minibatches.length, slots());
     long start = System.nanoTime();
     INDArray updater = net.getUpdater().getStateViewArray();
-    Broadcast<RoundState> bc = sc.broadcast(new RoundState(net.params(), updater,
-        net.getConfiguration().getIterationCount(), net.getConfiguration().getEpochCount()));
-    long broadcastDone = System.nanoTime();
-    if (reports == null) {
+    if (link == null) {
+      int port = sc.getConf().getInt(DRIVER_PORT, 0);
       try {
-        reports = new RoundReports();
+        link = new DriverLink(port);
       } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot open the driver's socket for round reports", e);
+        throw new java.io.UncheckedIOException("cannot open the driver's averaging port " + port + " (" + DRIVER_PORT
+            + ")", e);
       }
     }
     long token = ((long) id.hashCode() << 32) ^ round;
-    reports.expect(token);
+    link.open(token, net.params(), updater);
+    long broadcastDone = System.nanoTime();
     EpochTask.Plan plan = new EpochTask.Plan(epoch, f, minibatches.clone(), tasks, token,
-        sc.getConf().get("spark.driver.host", "localhost"), reports.port());
+        sc.getConf().get("spark.driver.host", "localhost"), link.port(), net.getConfiguration().getIterationCount(),
+        net.getConfiguration().getEpochCount());
     int rounds = plan.rounds();
     List<Integer> taskIds = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
@@ -362,7 +366,7 @@ public final class AveragingMaster implements AutoCloseable {
     JavaFutureAction<List<WorkerResult>> job;
     try {
       job = new JavaRDD<>(sc.parallelize(taskIds, tasks).rdd().barrier()
-          .mapPartitions(new EpochTask(setup, bc, plan), false, tag), tag).collectAsync();
+          .mapPartitions(new EpochTask(setup, plan), false, tag), tag).collectAsync();
     } finally {
       sc.setLocalProperty(RoundTimeline.ROUND_PROPERTY, null);
     }
@@ -370,7 +374,7 @@ public final class AveragingMaster implements AutoCloseable {
     List<WorkerResult> results;
     try {
       while (!job.isDone()) {
-        RoundReports.Report r = reports.poll(250);
+        DriverLink.Report r = link.poll(250);
         if (r != null) {
           listener.roundDone(r.done(), r.total(), r.loss());
           shown = r.done();
@@ -382,8 +386,6 @@ public final class AveragingMaster implements AutoCloseable {
     } catch (InterruptedException e) {
       job.cancel(true);
       throw e;
-    } finally {
-      destroy(bc);
     }
     long aggregated = System.currentTimeMillis();
     long updateStart = System.nanoTime();
@@ -397,12 +399,9 @@ public final class AveragingMaster implements AutoCloseable {
           share(sum.sumNanos(Part.DATA_WAIT), sum.sumNanos(Part.FIT)), Map.of(), sum.divergedStep(),
           sum.divergedLoss());
     }
-    if (sum.params() == null) {
-      throw new IllegalStateException("the averaging ring's task 0 returned no state");
-    }
-    net.params().assign(sum.params());
-    if (updater != null && sum.updater() != null) {
-      updater.assign(sum.updater());
+    if (!link.take()) {
+      throw new IllegalStateException("the averaging ring's task 0 finished, but its averaged state did not reach the"
+          + " driver whole");
     }
     net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + rounds * f);
     long end = System.nanoTime();
@@ -506,8 +505,8 @@ public final class AveragingMaster implements AutoCloseable {
   public void close() {
     sc.sc().removeSparkListener(timeline);
     setup.destroy();
-    if (reports != null) {
-      reports.close();
+    if (link != null) {
+      link.close();
     }
     InProcessExchange.close(id);
   }

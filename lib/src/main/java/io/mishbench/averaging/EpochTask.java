@@ -1,11 +1,8 @@
 package io.mishbench.averaging;
 
 import io.mishbench.averaging.WorkerResult.Part;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,23 +41,21 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
 
   /**
    * One epoch's plan: worker {@code w} fits minibatches {@code [0, minibatches[w])} of {@code epoch},
-   * {@code frequency} per round, on task {@code w mod tasks}; task 0 reports every round to {@code
-   * reportHost:reportPort} (none when the port is 0).
+   * {@code frequency} per round, on task {@code w mod tasks}, from the state the driver serves on {@code
+   * driverHost:driverPort} ({@link DriverLink}) and the step and epoch counters given here.
    */
-  record Plan(int epoch, int frequency, int[] minibatches, int tasks, long token, String reportHost, int reportPort)
-      implements Serializable {
+  record Plan(int epoch, int frequency, int[] minibatches, int tasks, long token, String driverHost, int driverPort,
+      long iteration, int epochCount) implements Serializable {
     int rounds() {
       return (Arrays.stream(minibatches).max().orElse(0) + frequency - 1) / frequency;
     }
   }
 
   private final Broadcast<RoundTask.Setup> setup;
-  private final Broadcast<RoundState> start;
   private final Plan plan;
 
-  EpochTask(Broadcast<RoundTask.Setup> setup, Broadcast<RoundState> start, Plan plan) {
+  EpochTask(Broadcast<RoundTask.Setup> setup, Plan plan) {
     this.setup = setup;
-    this.start = start;
     this.plan = plan;
   }
 
@@ -95,21 +90,21 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
   private WorkerResult rounds(BarrierTaskContext ctx, Ring ring, long[] nanos, long t)
       throws IOException, InterruptedException {
     RoundTask.Setup s = setup.value();
-    RoundState st = start.value();
-    t = lap(nanos, Part.FETCH, t);
     NetworkPool.Lease lease = s.reuseNetworks()
         ? NetworkPool.take(s.configKey(), () -> RoundTask.build(s.configJson()))
         : new NetworkPool.Lease(s.configKey(), RoundTask.build(s.configJson()), true);
     ComputationGraph net = lease.net();
     t = lap(nanos, Part.NETWORK, t);
     INDArray params = net.params();
-    INDArray updater = st.updater() == null ? null : net.getUpdater().getStateViewArray();
-    params.assign(st.params());
-    if (updater != null) {
-      updater.assign(st.updater());
+    INDArray updater = net.getUpdater().getStateViewArray();
+    try {
+      DriverLink.Client.fetch(plan.driverHost(), plan.driverPort(), plan.token(), params, updater);
+    } catch (IOException | RuntimeException e) {
+      lease.release();
+      throw e;
     }
-    net.getConfiguration().setEpochCount(st.epoch());
-    t = lap(nanos, Part.SET_STATE, t);
+    net.getConfiguration().setEpochCount(plan.epochCount());
+    t = lap(nanos, Part.FETCH, t);
 
     List<Integer> hosted = new ArrayList<>();
     for (int w = ring.rank(); w < plan.minibatches().length; w += plan.tasks()) {
@@ -126,11 +121,12 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
     INDArray sumParams = null;
     INDArray sumUpdater = null;
     try (Reports reports = ring.rank() == 0 ? Reports.connect(plan) : null) {
+      long iteration = plan.iteration();
       for (int w : hosted) {
         data.add(new Prefetch(s.loader(), new RoundTask.Assignment(w, plan.epoch(), 0, plan.minibatches()[w])));
       }
       for (int r = 0; r < rounds; r++) {
-        long roundStep = st.iteration() + (long) r * f;
+        long roundStep = iteration + (long) r * f;
         int contributed = 0;
         double scoreSum = 0;
         long divergedStep = -1;
@@ -228,15 +224,18 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
     } finally {
       data.forEach(Prefetch::close);
     }
-    // every task now holds the same state: task 0 returns it, the others only their counts and times
-    WorkerResult result = WorkerResult.of(ring.rank(), RoundTask.location(), ring.rank() == 0 ? params : null,
-        ring.rank() == 0 ? updater : null, ring.rank() == 0 ? meanScore : 0, images, fitted, lease.built(), nanos);
-    if (ring.rank() == 0) {
-      result.afterSerialization(lease::release);
-    } else {
+    // every task now holds the same state: task 0 sends it to the driver; all return their counts and times
+    try {
+      if (ring.rank() == 0) {
+        DriverLink.Client.put(plan.driverHost(), plan.driverPort(), plan.token(), params, updater);
+        t = lap(nanos, Part.COLLECT, t);
+        return WorkerResult.of(0, RoundTask.location(), null, null, meanScore, images, fitted, lease.built(), nanos)
+            .summedInProcess(); // its state went to the driver beside the result: it counts as one contributor
+      }
+      return WorkerResult.of(ring.rank(), RoundTask.location(), null, null, 0, images, fitted, lease.built(), nanos);
+    } finally {
       lease.release();
     }
-    return result;
   }
 
   private static INDArray copy(INDArray from, INDArray into) {
@@ -251,39 +250,25 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
 
   /** Task 0's line to the driver: one record per round, so that the driver can show progress inside the stage. */
   static final class Reports implements AutoCloseable {
-    private final Socket socket;
-    private final DataOutputStream out;
+    private final DriverLink.Client client;
 
-    private Reports(Socket socket) throws IOException {
-      this.socket = socket;
-      this.out = new DataOutputStream(socket.getOutputStream());
+    private Reports(DriverLink.Client client) {
+      this.client = client;
     }
 
     /** Connects to the driver; null (and a warning) when it cannot be reached: progress is not worth failing for. */
     static Reports connect(Plan plan) {
-      if (plan.reportPort() == 0) {
-        return null;
-      }
       try {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(plan.reportHost(), plan.reportPort()), 10_000);
-        s.setTcpNoDelay(true);
-        Reports r = new Reports(s);
-        r.out.writeLong(plan.token());
-        return r;
+        return new Reports(DriverLink.Client.open(plan.driverHost(), plan.driverPort(), plan.token(), DriverLink.REPORTS));
       } catch (IOException e) {
-        log.warn("cannot report averaging rounds to the driver at {}:{} ({}); progress shows at the epoch's end",
-            plan.reportHost(), plan.reportPort(), e.toString());
+        log.warn("cannot report averaging rounds to the driver ({}); progress shows at the epoch's end", e.toString());
         return null;
       }
     }
 
     void round(int done, int total, double loss) {
       try {
-        out.writeInt(done);
-        out.writeInt(total);
-        out.writeDouble(loss);
-        out.flush();
+        client.report(done, total, loss);
       } catch (IOException e) {
         log.debug("round report lost: {}", e.toString());
       }
@@ -292,7 +277,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
     @Override
     public void close() {
       try {
-        socket.close();
+        client.close();
       } catch (IOException ignored) {
         // the driver reads up to the close
       }

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutionException;
@@ -15,8 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import org.bytedeco.javacpp.BytePointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -37,7 +34,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Ring implements AutoCloseable {
 
   /** Bytes moved and summed per step of a transfer. */
-  static final int CHUNK_BYTES = 4 << 20;
+  static final int CHUNK_BYTES = NativeBytes.CHUNK_BYTES;
 
   /** A transfer that has not moved a byte for this long (peers fit their minibatches before it) fails. */
   static final long STALL_MILLIS = 30 * 60_000L;
@@ -197,11 +194,7 @@ final class Ring implements AutoCloseable {
     if (divisor < 1) {
       throw new IllegalArgumentException("divisor " + divisor);
     }
-    if (array.length() > 1 && array.elementWiseStride() != 1) {
-      throw new IllegalArgumentException("the ring averages arrays whose elements are contiguous in memory, not strided"
-          + " views (shape " + java.util.Arrays.toString(array.shape()) + ", element stride "
-          + array.elementWiseStride() + ")");
-    }
+    NativeBytes.checkContiguous(array);
     long n = array.length();
     if (n == 0) {
       return;
@@ -230,7 +223,7 @@ final class Ring implements AutoCloseable {
       long to = segStart(n, recvSeg + 1);
       for (long at = from; at < to; at += chunk) {
         long k = Math.min(chunk, to - at);
-        ByteBuffer b = bytes(scratch, 0, k);
+        ByteBuffer b = NativeBytes.of(scratch, 0, k);
         transfer(() -> readFully(prev, b));
         flat.get(NDArrayIndex.interval(at, at + k)).addi(scratch.get(NDArrayIndex.interval(0, k)));
       }
@@ -248,7 +241,7 @@ final class Ring implements AutoCloseable {
       long from = segStart(n, recvSeg);
       long to = segStart(n, recvSeg + 1);
       for (long at = from; at < to; at += chunk) {
-        ByteBuffer b = bytes(array, at, Math.min(at + chunk, to));
+        ByteBuffer b = NativeBytes.of(array, at, Math.min(at + chunk, to));
         transfer(() -> readFully(prev, b));
       }
       await(sent);
@@ -267,7 +260,7 @@ final class Ring implements AutoCloseable {
     long chunk = CHUNK_BYTES / array.dataType().width();
     return sender.submit(() -> {
       for (long at = from; at < to; at += chunk) {
-        ByteBuffer b = bytes(array, at, Math.min(at + chunk, to));
+        ByteBuffer b = NativeBytes.of(array, at, Math.min(at + chunk, to));
         transfer(() -> writeFully(next, b));
       }
       Reference.reachabilityFence(array);
@@ -280,13 +273,6 @@ final class Ring implements AutoCloseable {
       transfer(() -> writeFully(next, b));
       return null;
     });
-  }
-
-  /** Elements {@code [from, to)} of {@code a}'s own memory as a byte buffer (the caller keeps {@code a} alive). */
-  private static ByteBuffer bytes(INDArray a, long from, long to) {
-    long w = a.dataType().width();
-    BytePointer p = new BytePointer(a.data().addressPointer());
-    return p.position(from * w).limit(to * w).asByteBuffer().order(ByteOrder.nativeOrder());
   }
 
   @FunctionalInterface
