@@ -182,6 +182,7 @@ public final class SparkTrainer {
                 String.valueOf(Double.isFinite(score) ? weights : score)));
           }
           long evalStart = System.nanoTime();
+          long images = ds.manifest().train().count();
           Evaluated eval;
           try {
             eval = t.evaluates(epoch) ? evaluate(sc, sparkNet, ds, t.evalBatchSize(), resolution) : null;
@@ -189,12 +190,15 @@ public final class SparkTrainer {
             if (!nanPredictions(e)) {
               throw unchecked(e);
             }
-            // finite weights can still overflow at inference, where batch norm uses its running statistics
+            // finite weights can still overflow at inference, where batch norm uses its running statistics; the
+            // epoch's training is kept in the record (its measurements are real), without an evaluation
+            record.addEpoch(new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
+                schedule.atEndOfEpoch(epoch), null, null, null, 0, 0,
+                Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis()));
             long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
             return diverged(store, checkpoints, record, new Divergence(epoch, step, "NaN"));
           }
           double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
-          long images = ds.manifest().train().count();
           EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
               schedule.atEndOfEpoch(epoch), eval == null ? null : eval.top1(), eval == null ? null : eval.top5(),
               eval == null ? null : eval.loss(), evalSeconds, 0,
