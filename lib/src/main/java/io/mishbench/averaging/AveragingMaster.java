@@ -129,6 +129,10 @@ public final class AveragingMaster implements AutoCloseable {
   private final Broadcast<RoundTask.Setup> setup;
   private final Map<Integer, String> lastLocation = new HashMap<>();
   private DriverLink link;
+  private boolean warnedSlots;
+
+  /** How long an epoch of the ring exchange waits for executors still registering. */
+  static final long SLOT_WAIT_MILLIS = 15_000;
   private int round;
 
   public AveragingMaster(JavaSparkContext sc, ComputationGraph net, MinibatchLoader loader, Options options) {
@@ -337,8 +341,8 @@ public final class AveragingMaster implements AutoCloseable {
    */
   private Epoch ringEpoch(int epoch, int[] minibatches, RoundListener listener) throws InterruptedException {
     int f = options.averagingFrequency();
-    int tasks = Math.min(minibatches.length, slots());
     long start = System.nanoTime();
+    int tasks = Math.min(minibatches.length, slotsFor(minibatches.length));
     INDArray updater = net.getUpdater().getStateViewArray();
     if (link == null) {
       int port = sc.getConf().getInt(DRIVER_PORT, 0);
@@ -421,6 +425,26 @@ public final class AveragingMaster implements AutoCloseable {
     lastLocation.putAll(sum.locations());
     return new Epoch(rounds, sum.images(), sum.minibatches(), score, sum.networksBuilt(),
         share(sum.sumNanos(Part.DATA_WAIT), sum.sumNanos(Part.FIT)), means(sums, rounds), -1, null);
+  }
+
+  /**
+   * Task slots for {@code workers} ring tasks: on a cluster, executors that are still registering
+   * (right after the application starts, or after one was lost) get up to {@link #SLOT_WAIT_MILLIS} to
+   * arrive; with fewer slots than workers, workers share tasks (the same result, more slowly).
+   */
+  private int slotsFor(int workers) throws InterruptedException {
+    int slots = slots();
+    long deadline = System.currentTimeMillis() + SLOT_WAIT_MILLIS;
+    while (!local && slots < workers && System.currentTimeMillis() < deadline) {
+      Thread.sleep(250);
+      slots = slots();
+    }
+    if (slots < workers && !warnedSlots) {
+      warnedSlots = true;
+      log.warn("{} task slot(s) for {} averaging workers: workers share the ring's tasks, each task training its"
+          + " workers one after the other (ask for {} slots to run them side by side)", slots, workers, workers);
+    }
+    return slots;
   }
 
   /** Task slots the cluster offers now (executors' cores over spark.task.cpus), at least 1. */
