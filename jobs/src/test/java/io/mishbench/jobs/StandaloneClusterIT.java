@@ -203,7 +203,7 @@ class StandaloneClusterIT {
     int code = finish(p, "submit-1.log");
     if (code != 0) { // Spark's task retries did not save the epoch: mishbench's resume must
       System.out.println("StandaloneClusterIT: the first submission failed after the executor was killed ("
-          + code + "); resubmitting");
+          + code + "); resubmitting. Its log ended:\n" + tail("submit-1.log"));
       assertEquals(0, finish(submit(master, dir.resolve("events"), cfg, "submit-2.log"), "submit-2.log"),
           tail("submit-2.log"));
     }

@@ -130,6 +130,10 @@ public final class AveragingMaster implements AutoCloseable {
   private final Map<Integer, String> lastLocation = new HashMap<>();
   private DriverLink link;
   private boolean warnedSlots;
+  private long stages;
+
+  /** Attempts of one epoch in the ring exchange before its failure is the run's. */
+  static final int EPOCH_ATTEMPTS = 3;
 
   /** How long an epoch of the ring exchange waits for executors still registering. */
   static final long SLOT_WAIT_MILLIS = 15_000;
@@ -257,7 +261,7 @@ public final class AveragingMaster implements AutoCloseable {
       throw new IllegalArgumentException(minibatches.length + " workers planned, " + options.workers() + " configured");
     }
     if (exchange == Exchange.RING) {
-      return ringEpoch(epoch, minibatches, listener);
+      return ringEpochWithRetries(epoch, minibatches, listener);
     }
     int f = options.averagingFrequency();
     int rounds = (Arrays.stream(minibatches).max().orElse(0) + f - 1) / f;
@@ -333,6 +337,29 @@ public final class AveragingMaster implements AutoCloseable {
   }
 
   /**
+   * Spark does not rerun a failed barrier stage whose results go to the driver (a lost executor fails
+   * the job), so the driver does: the epoch starts again from the driver's state, which a failed attempt
+   * never touches, up to {@link #EPOCH_ATTEMPTS} times. A failure that repeats (unreadable data) ends
+   * the epoch with the last attempt's error.
+   */
+  private Epoch ringEpochWithRetries(int epoch, int[] minibatches, RoundListener listener)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return ringEpoch(epoch, minibatches, listener);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        if (attempt >= EPOCH_ATTEMPTS || Thread.currentThread().isInterrupted()) {
+          throw sneaky(e);
+        }
+        log.warn("epoch {}: attempt {} of {} of the averaging ring failed ({}); running the epoch again from its start",
+            epoch, attempt, EPOCH_ATTEMPTS, e.toString());
+      }
+    }
+  }
+
+  /**
    * The epoch as one barrier stage of {@link EpochTask}s averaging over a {@link Ring}: the tasks fetch
    * the epoch's starting state from the driver's {@link DriverLink}, the driver shows task 0's round
    * reports as they come, and task 0 sends the averaged state back at the end. Timings are per round, the stage's and the broadcast's
@@ -353,7 +380,7 @@ public final class AveragingMaster implements AutoCloseable {
             + ")", e);
       }
     }
-    long token = ((long) id.hashCode() << 32) ^ round;
+    long token = ((long) id.hashCode() << 32) ^ ++stages;
     link.open(token, net.params(), updater);
     long broadcastDone = System.nanoTime();
     EpochTask.Plan plan = new EpochTask.Plan(epoch, f, minibatches.clone(), tasks, token,

@@ -196,6 +196,36 @@ class AveragingMasterTest {
     }
   }
 
+  /** Minibatch 2 of worker 1 fails to load the first time it is asked for: an executor lost in the middle of an epoch. */
+  record FailsOnce() implements MinibatchLoader {
+    static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public DataSet load(int epoch, int worker, int index) throws java.io.IOException {
+      if (worker == 1 && index == 2 && FAILED.compareAndSet(false, true)) {
+        throw new java.io.IOException("executor lost");
+      }
+      return DATA.load(epoch, worker, index);
+    }
+  }
+
+  @Test
+  void aRingEpochThatFailsOnceIsRunAgainFromItsStartAndEndsWhereAnUnbrokenOneEnds() throws Exception {
+    ComputationGraph a = network();
+    ComputationGraph b = copy(a);
+    FailsOnce.FAILED.set(false);
+    try (AveragingMaster ring = master(a, new FailsOnce(), 2, 2, true, Exchange.RING);
+        AveragingMaster memory = master(b, DATA, 2, 2, true, Exchange.MEMORY)) {
+      AveragingMaster.Epoch ea = ring.fitEpoch(1, new int[] {4, 4});
+      AveragingMaster.Epoch eb = memory.fitEpoch(1, new int[] {4, 4});
+      assertTrue(FailsOnce.FAILED.get(), "the first attempt failed");
+      assertEquals(2, ea.rounds());
+      assertEquals(eb.score(), ea.score(), 1e-6);
+    }
+    assertClose(b.params(), a.params(), 1e-6, "parameters after a retried epoch");
+    assertEquals(b.getConfiguration().getIterationCount(), a.getConfiguration().getIterationCount());
+  }
+
   @ParameterizedTest(name = "exchange: {0}")
   @EnumSource(value = Exchange.class, names = {"MEMORY", "RING"})
   void aMinibatchThatCannotBeReadFailsTheRoundWithItsReason(Exchange exchange) {
