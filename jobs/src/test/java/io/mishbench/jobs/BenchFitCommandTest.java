@@ -82,10 +82,16 @@ class BenchFitCommandTest {
   @Test
   void costModelPrintsOneRowPerExecutorCountAndLink() {
     List<String> out = stdout("bench-cost-model", "--model", "resnet20", "--resolution", "32", "--classes", "10",
-        "--images-per-sec", "100", "--fixed-seconds", "0.1", "--executors", "4,16", "--gbit", "10", "--frequencies", "5");
+        "--images-per-sec", "100", "--stage-seconds", "0.1", "--executors", "4,16", "--gbit", "10", "--frequencies", "5");
     List<String> rows = out.stream().filter(l -> l.matches("\\| \\d+ \\|.*")).toList();
     assertEquals(2, rows.size(), String.join("\n", out));
-    assertTrue(rows.get(0).startsWith("| 4 | 10 | driver 4 |"), rows.get(0));
-    assertTrue(rows.get(1).startsWith("| 16 | 10 | driver "), rows.get(1));
+    // ImageNet's 1,281,167 images over 4 x 32 images per round at F = 1: 10,010 rounds an epoch
+    assertTrue(rows.get(0).startsWith("| 4 | 10 | 10010 |"), rows.get(0));
+    assertTrue(rows.get(1).startsWith("| 16 | 10 | 2503 |"), rows.get(1));
+    assertTrue(out.stream().anyMatch(l -> l.contains("loopback") && l.contains("adds")), String.join("\n", out));
+    List<String> loop = stdout("bench-cost-model", "--model", "resnet20", "--resolution", "32", "--classes", "10",
+        "--images-per-sec", "100", "--batch", "4", "--images-per-epoch", "200", "--stage-seconds", "0.1",
+        "--executors", "2,4", "--loopback", "--cores", "2", "--frequencies", "1,5");
+    assertEquals(2, loop.stream().filter(l -> l.matches("\\| \\d+ \\| loopback .*")).count(), String.join("\n", loop));
   }
 }

@@ -67,6 +67,9 @@ public final class WorkerResult implements Serializable {
   /** One worker's result; {@code nanos} indexed by {@link Part#ordinal()}. */
   static WorkerResult of(int worker, String location, INDArray params, INDArray updater, double score, long images,
       int minibatches, boolean built, long[] nanos) {
+    if (nanos.length != Part.values().length) {
+      throw new IllegalArgumentException(nanos.length + " timings for " + Part.values().length + " parts");
+    }
     WorkerResult r = new WorkerResult();
     r.params = params;
     r.updater = updater;
@@ -225,6 +228,7 @@ public final class WorkerResult implements Serializable {
       out.writeInt(r.summedInProcess);
       out.writeLong(r.divergedStep);
       out.writeString(r.divergedLoss);
+      out.writeInt(r.sumNanos.length);
       out.writeLongs(r.sumNanos);
       out.writeLongs(r.maxNanos);
       out.writeInt(r.locations.size());
@@ -248,8 +252,13 @@ public final class WorkerResult implements Serializable {
       r.summedInProcess = in.readInt();
       r.divergedStep = in.readLong();
       r.divergedLoss = in.readString();
-      r.sumNanos = in.readLongs(Part.values().length);
-      r.maxNanos = in.readLongs(Part.values().length);
+      int parts = in.readInt();
+      if (parts != Part.values().length) {
+        throw new com.esotericsoftware.kryo.KryoException("a worker result with " + parts + " timed parts, this version"
+            + " has " + Part.values().length + ": driver and executors run different mishbench versions");
+      }
+      r.sumNanos = in.readLongs(parts);
+      r.maxNanos = in.readLongs(parts);
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
         int w = in.readInt();
