@@ -200,7 +200,7 @@ USAGE
 
 # Cluster deploy mode runs the driver on another host. A job's --config that is a file here is shipped
 # with the application (spark-submit --files) and the job is given its name, which the driver finds in its
-# working directory (YARN) or among spark.files (io.mishbench.train.ConfigFile). Hadoop URIs and paths
+# working directory (YARN) or among spark.files (io.mishbench.config.ConfigFile). Hadoop URIs and paths
 # that do not exist here (inside a container image, on a shared mount) are passed on as they are.
 # Sets mb_job (the job's arguments) and mb_files (what to ship, comma-separated; empty for nothing).
 mb_ship_config() { # job arguments...

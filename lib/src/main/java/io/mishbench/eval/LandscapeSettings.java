@@ -3,15 +3,17 @@ package io.mishbench.eval;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mishbench.activation.ActivationRegistry;
+import io.mishbench.config.Checks;
+import io.mishbench.config.ConfigFile;
+import io.mishbench.config.ConfigReader;
+import io.mishbench.config.ConfigValidationException;
+import io.mishbench.config.IntRange;
+import io.mishbench.config.Interval;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelZoo;
-import io.mishbench.train.ConfigLoader;
-import io.mishbench.train.ConfigValidationException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The {@code landscape { ... }} block of a config file, over the defaults in
@@ -30,6 +32,10 @@ public record LandscapeSettings(
 
   public static final String BLOCK = "landscape";
 
+  public LandscapeSettings {
+    activations = Checks.distinctNonEmpty(activations);
+  }
+
   /**
    * @param enabled whether to draw it
    * @param resolution grid points per side, 2..4000
@@ -41,7 +47,25 @@ public record LandscapeSettings(
    */
   public record Output(
       boolean enabled, int resolution, double min, double max, List<Integer> hidden, boolean outputActivation,
-      int csvStride) {}
+      int csvStride) {
+    public static final IntRange RESOLUTION = IntRange.of(2, 4000);
+    public static final IntRange HIDDEN = IntRange.of(1, 4096);
+
+    public Output {
+      RESOLUTION.check("resolution", resolution);
+      above(max, min, "min");
+      hidden = hidden(hidden);
+      IntRange.of(1, resolution).check("csv-stride", csvStride);
+    }
+
+    static List<Integer> hidden(List<Integer> h) {
+      if (h.isEmpty()) {
+        throw new IllegalArgumentException("must name at least one hidden layer width");
+      }
+      h.forEach(HIDDEN::check);
+      return List.copyOf(h);
+    }
+  }
 
   /**
    * @param enabled whether to compute it
@@ -58,6 +82,28 @@ public record LandscapeSettings(
   public record Loss(
       boolean enabled, List<URI> checkpoints, List<String> runs, URI results, Path data, int evalExamples, double min,
       double max, int resolution, Train train) {
+
+    public static final IntRange EVAL_EXAMPLES = IntRange.of(1, 10_000);
+    public static final IntRange RESOLUTION = IntRange.of(2, 1001);
+
+    public Loss {
+      checkpoints = List.copyOf(checkpoints);
+      runs = Checks.distinct(runs);
+      EVAL_EXAMPLES.check("eval-examples", evalExamples);
+      range(List.of(min, max));
+      RESOLUTION.check("resolution", resolution);
+    }
+
+    /** {@code [min, max]} with min below max, both finite apart. */
+    static List<Double> range(List<Double> v) {
+      if (v.size() != 2) {
+        throw new IllegalArgumentException("must be [min, max], got " + v);
+      }
+      if (!(v.get(0) < v.get(1)) || !Double.isFinite(v.get(1) - v.get(0))) {
+        throw new IllegalArgumentException("min must be below max, got [" + v.get(0) + ", " + v.get(1) + "]");
+      }
+      return v;
+    }
 
     /** Whether the landscapes are around networks this command trains (no checkpoint, no run named). */
     public boolean trainsOwn() {
@@ -78,93 +124,90 @@ public record LandscapeSettings(
    */
   public record Train(
       String model, double width, double depth, int examples, int epochs, int batchSize, double learningRate,
-      double momentum, double weightDecay) {}
+      double momentum, double weightDecay) {
+    public static final Interval MULTIPLIER = Interval.openClosed(0, 16);
+    public static final IntRange EXAMPLES = IntRange.of(1, 60_000);
+    public static final IntRange EPOCHS = IntRange.of(1, 1000);
+    public static final IntRange BATCH = IntRange.of(1, 4096);
+    public static final Interval LEARNING_RATE = Interval.openClosed(0, 10);
+    /** {@code momentum} and {@code weight-decay}. */
+    public static final Interval FRACTION = Interval.closedOpen(0, 1);
+
+    public Train {
+      model(model);
+      MULTIPLIER.check("width", width);
+      MULTIPLIER.check("depth", depth);
+      EXAMPLES.check("examples", examples);
+      EPOCHS.check("epochs", epochs);
+      BATCH.check("batch-size", batchSize);
+      LEARNING_RATE.check("learning-rate", learningRate);
+      FRACTION.check("momentum", momentum);
+      FRACTION.check("weight-decay", weightDecay);
+    }
+
+    static String model(String m) {
+      if (!m.equals(LandscapeTraining.CNN) && !ModelZoo.NAMES.contains(m)) {
+        throw new IllegalArgumentException("unknown model '" + m + "'; known: " + LandscapeTraining.CNN + ", "
+            + String.join(", ", ModelZoo.NAMES));
+      }
+      return m;
+    }
+  }
 
   /** Loads the landscape block of {@code file} with {@code key=value} overrides. */
   public static LandscapeSettings load(Path file, List<String> overrides) {
     return load(file.toString(), overrides);
   }
 
-  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link io.mishbench.train.ConfigFile}). */
+  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link ConfigFile}). */
   public static LandscapeSettings load(String location, List<String> overrides) {
-    return fromConfig(ConfigLoader.parse(location, overrides), location);
+    return fromConfig(ConfigFile.parse(location, overrides), location);
   }
 
   /** Validates the landscape block of an already parsed config; {@code origin} names it in errors. */
   public static LandscapeSettings fromConfig(Config user, String origin) {
     Config defaults = ConfigFactory.parseResources(LandscapeSettings.class, "/mishbench-defaults.conf")
         .withOnlyPath(BLOCK);
-    List<String> problems = new ArrayList<>();
     Config mine = user.hasPathOrNull(BLOCK) ? user.withOnlyPath(BLOCK) : ConfigFactory.empty();
-    for (var e : mine.entrySet()) {
-      if (!defaults.hasPathOrNull(e.getKey())) {
-        problems.add(e.getKey() + ": unknown key");
-      }
-    }
-    Config c = io.mishbench.train.ConfigLoader.resolve(mine.withFallback(defaults), String.valueOf(mine.origin().description()));
-    R r = new R(c, problems);
+    ConfigReader r = ConfigReader.over(mine, defaults, key -> true, String.valueOf(mine.origin().description()));
+    Config c = r.config();
     String p = BLOCK + ".";
-    List<String> activations = r.get(p + "activations", k -> distinct(c.getStringList(k).stream()
+    List<String> activations = r.get(p + "activations", k -> Checks.distinctNonEmpty(c.getStringList(k).stream()
         .map(ActivationRegistry::canonicalName).toList()));
     Long seed = r.get(p + "seed", c::getLong);
-    Path output = r.get(p + "output", k -> Path.of(r.string(k)));
+    Path output = r.get(p + "output", k -> Path.of(r.required(k, "a path")));
 
     String o = p + "output-landscape.";
     Boolean oEnabled = r.get(o + "enabled", c::getBoolean);
-    Integer oRes = r.get(o + "resolution", k -> r.intRange(c.getInt(k), 2, 4000));
+    Integer oRes = r.get(o + "resolution", Output.RESOLUTION);
     Double oMin = r.get(o + "min", c::getDouble);
     Double oMax = r.get(o + "max", k -> above(c.getDouble(k), oMin, o + "min"));
-    List<Integer> hidden = r.get(o + "hidden", k -> {
-      List<Integer> h = c.getIntList(k);
-      if (h.isEmpty()) {
-        throw new IllegalArgumentException("must name at least one hidden layer width");
-      }
-      h.forEach(w -> r.intRange(w, 1, 4096));
-      return List.copyOf(h);
-    });
+    List<Integer> hidden = r.get(o + "hidden", k -> Output.hidden(c.getIntList(k)));
     Boolean outputActivation = r.get(o + "output-activation", c::getBoolean);
-    Integer stride = r.get(o + "csv-stride", k -> r.intRange(c.getInt(k), 1, oRes == null ? 4000 : oRes));
+    Integer stride = r.get(o + "csv-stride", IntRange.of(1, oRes == null ? Output.RESOLUTION.max() : oRes));
 
     String l = p + "loss-landscape.";
     Boolean lEnabled = r.get(l + "enabled", c::getBoolean);
     List<URI> checkpoints = r.get(l + "checkpoints", k -> c.getStringList(k).stream().map(HadoopFiles::resolve).toList());
-    List<String> runs = r.get(l + "runs", k -> distinct(c.getStringList(k)));
+    List<String> runs = r.get(l + "runs", k -> Checks.distinct(c.getStringList(k)));
     URI results = r.get(l + "results", k -> c.getIsNull(k) ? null : HadoopFiles.resolve(c.getString(k)));
-    Path data = r.get(l + "data", k -> Path.of(r.string(k)));
-    Integer evalExamples = r.get(l + "eval-examples", k -> r.intRange(c.getInt(k), 1, 10_000));
-    List<Double> range = r.get(l + "range", k -> {
-      List<Double> v = c.getDoubleList(k);
-      if (v.size() != 2) {
-        throw new IllegalArgumentException("must be [min, max], got " + v);
-      }
-      if (!(v.get(0) < v.get(1)) || !Double.isFinite(v.get(1) - v.get(0))) {
-        throw new IllegalArgumentException("min must be below max, got [" + v.get(0) + ", " + v.get(1) + "]");
-      }
-      return v;
-    });
-    Integer lRes = r.get(l + "resolution", k -> r.intRange(c.getInt(k), 2, 1001));
+    Path data = r.get(l + "data", k -> Path.of(r.required(k, "a path")));
+    Integer evalExamples = r.get(l + "eval-examples", Loss.EVAL_EXAMPLES);
+    List<Double> range = r.get(l + "range", k -> Loss.range(c.getDoubleList(k)));
+    Integer lRes = r.get(l + "resolution", Loss.RESOLUTION);
 
     String t = l + "train.";
-    String model = r.get(t + "model", k -> {
-      String m = c.getString(k);
-      if (!m.equals(LandscapeTraining.CNN) && !ModelZoo.NAMES.contains(m)) {
-        throw new IllegalArgumentException("unknown model '" + m + "'; known: " + LandscapeTraining.CNN + ", "
-            + String.join(", ", ModelZoo.NAMES));
-      }
-      return m;
-    });
-    Double width = r.get(t + "width", k -> r.range(c.getDouble(k), 0, false, 16, false));
-    Double depth = r.get(t + "depth", k -> r.range(c.getDouble(k), 0, false, 16, false));
-    Integer examples = r.get(t + "examples", k -> r.intRange(c.getInt(k), 1, 60_000));
-    Integer epochs = r.get(t + "epochs", k -> r.intRange(c.getInt(k), 1, 1000));
-    Integer batch = r.get(t + "batch-size", k -> r.intRange(c.getInt(k), 1, 4096));
-    Double lr = r.get(t + "learning-rate", k -> r.range(c.getDouble(k), 0, false, 10, false));
-    Double momentum = r.get(t + "momentum", k -> r.range(c.getDouble(k), 0, true, 1, true));
-    Double wd = r.get(t + "weight-decay", k -> r.range(c.getDouble(k), 0, true, 1, true));
+    String model = r.get(t + "model", k -> Train.model(c.getString(k)));
+    Double width = r.get(t + "width", Train.MULTIPLIER);
+    Double depth = r.get(t + "depth", Train.MULTIPLIER);
+    Integer examples = r.get(t + "examples", Train.EXAMPLES);
+    Integer epochs = r.get(t + "epochs", Train.EPOCHS);
+    Integer batch = r.get(t + "batch-size", Train.BATCH);
+    Double lr = r.get(t + "learning-rate", Train.LEARNING_RATE);
+    Double momentum = r.get(t + "momentum", Train.FRACTION);
+    Double wd = r.get(t + "weight-decay", Train.FRACTION);
 
-    if (!problems.isEmpty()) {
-      throw new ConfigValidationException(origin, problems);
-    }
+    r.throwIfAny(origin);
     return new LandscapeSettings(activations, seed, output,
         new Output(oEnabled, oRes, oMin, oMax, hidden, outputActivation, stride),
         new Loss(lEnabled, checkpoints, runs, results, data, evalExamples, range.get(0), range.get(1), lRes,
@@ -181,48 +224,11 @@ public record LandscapeSettings(
     return new LandscapeSettings(activations, seed, folder, outputLandscape, loss);
   }
 
+  /** {@code v} when it is above {@code min} (or {@code min} is unknown). */
   private static double above(double v, Double min, String minKey) {
     if (min != null && !(v > min)) {
       throw new IllegalArgumentException("must be above " + minKey + " (" + min + "), got " + v);
     }
     return v;
-  }
-
-  private static <T> List<T> distinct(List<T> list) {
-    if (list.stream().distinct().count() != list.size()) {
-      throw new IllegalArgumentException("has duplicates: " + list);
-    }
-    return List.copyOf(list);
-  }
-
-  /** Reads keys, turning each failure into a problem line. */
-  private record R(Config c, List<String> problems) {
-
-    <T> T get(String key, Function<String, T> read) {
-      return ConfigLoader.readOrReport(key, read, problems);
-    }
-
-    String string(String key) {
-      if (c.getIsNull(key) || c.getString(key).isBlank()) {
-        throw new IllegalArgumentException("required (a path)");
-      }
-      return c.getString(key);
-    }
-
-    int intRange(int v, int min, int max) {
-      if (v < min || v > max) {
-        throw new IllegalArgumentException("must be in [" + min + ", " + max + "], got " + v);
-      }
-      return v;
-    }
-
-    double range(double v, double min, boolean minIn, double max, boolean maxOpen) {
-      boolean ok = (minIn ? v >= min : v > min) && (maxOpen ? v < max : v <= max);
-      if (!ok) {
-        throw new IllegalArgumentException("must be in " + (minIn ? "[" : "(") + min + ", " + max + (maxOpen ? ")" : "]")
-            + ", got " + v);
-      }
-      return v;
-    }
   }
 }

@@ -3,15 +3,16 @@ package io.mishbench.eval;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mishbench.activation.ActivationRegistry;
+import io.mishbench.config.Checks;
+import io.mishbench.config.ConfigFile;
+import io.mishbench.config.ConfigReader;
+import io.mishbench.config.ConfigValidationException;
+import io.mishbench.config.IntRange;
+import io.mishbench.config.Interval;
 import io.mishbench.data.FashionMnistImporter;
-import io.mishbench.train.ConfigLoader;
-import io.mishbench.train.ConfigValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The {@code robustness} block of a config file, resolved over {@code robustness-defaults.conf} and
@@ -57,11 +58,25 @@ public record RobustnessConfig(
   /** The config block this reads. */
   public static final String BLOCK = "robustness";
 
+  public static final IntRange TRAIN_IMAGES = IntRange.of(0, 60_000);
+  /** {@code test-images} and {@code adversarial.images}. */
+  public static final IntRange TEST_IMAGES = IntRange.of(0, 10_000);
+  /** {@code eval-batch-size} and {@code training.batch-size}. */
+  public static final IntRange BATCH = IntRange.of(1, 65_536);
+  /** A number of dense blocks: each of {@code depth-sweep.depths}, and {@code eval-depth}. */
+  public static final IntRange DEPTH = IntRange.of(1, 200);
+
   public RobustnessConfig {
-    activations = List.copyOf(activations);
-    experiments = List.copyOf(experiments);
-    depths = List.copyOf(depths);
-    noiseStds = List.copyOf(noiseStds);
+    activations = Checks.distinctNonEmpty(activations);
+    experiments = Checks.distinctNonEmpty(experiments);
+    experiments.forEach(RobustnessConfig::experiment);
+    TRAIN_IMAGES.check("train-images", trainImages);
+    TEST_IMAGES.check("test-images", testImages);
+    BATCH.check("eval-batch-size", evalBatchSize);
+    depths = Checks.distinctNonEmpty(depths);
+    depths.forEach(RobustnessConfig::depth);
+    depth(evalDepth);
+    noiseStds = Checks.finiteNonNegative(noiseStds);
   }
 
   /**
@@ -73,11 +88,25 @@ public record RobustnessConfig(
    * @param dropout drop probability after each block, [0, 1); 0 leaves the dropout layers out
    */
   public record Network(List<Integer> convChannels, int kernel, int denseWidth, double dropout) {
+    public static final IntRange CHANNELS = IntRange.of(1, 1024);
+    public static final IntRange KERNEL = IntRange.of(1, 7);
+    public static final IntRange DENSE_WIDTH = IntRange.of(1, 8192);
+    public static final Interval DROPOUT = Interval.closedOpen(0, 1);
+
     public Network {
-      convChannels = List.copyOf(convChannels);
-      if (convChannels.size() != 2) {
-        throw new IllegalArgumentException("conv-channels must name two convolutions, got " + convChannels);
+      convChannels = channels(convChannels);
+      KERNEL.check("kernel", kernel);
+      DENSE_WIDTH.check("dense-width", denseWidth);
+      DROPOUT.check("dropout", dropout);
+    }
+
+    /** Two channel counts, each in {@link #CHANNELS}. */
+    static List<Integer> channels(List<Integer> v) {
+      if (v.size() != 2) {
+        throw new IllegalArgumentException("must name the channels of two convolutions, e.g. [32, 64], got " + v);
       }
+      v.forEach(CHANNELS::check);
+      return List.copyOf(v);
     }
   }
 
@@ -88,7 +117,16 @@ public record RobustnessConfig(
    * @param batchSize [1, 65536]
    * @param learningRate (0, 10]
    */
-  public record Training(int epochs, int batchSize, double learningRate) {}
+  public record Training(int epochs, int batchSize, double learningRate) {
+    public static final IntRange EPOCHS = IntRange.of(1, 10_000);
+    public static final Interval LEARNING_RATE = Interval.openClosed(0, 10);
+
+    public Training {
+      EPOCHS.check("epochs", epochs);
+      BATCH.check("batch-size", batchSize);
+      LEARNING_RATE.check("learning-rate", learningRate);
+    }
+  }
 
   /**
    * FGSM and PGD.
@@ -101,9 +139,15 @@ public record RobustnessConfig(
    */
   public record Adversarial(int images, List<Double> fgsmEpsilons, List<Double> pgdEpsilons, int pgdSteps,
       double pgdStepSize) {
+    public static final IntRange PGD_STEPS = IntRange.of(1, 1000);
+    public static final Interval PGD_STEP_SIZE = Interval.closed(0, 1);
+
     public Adversarial {
-      fgsmEpsilons = List.copyOf(fgsmEpsilons);
-      pgdEpsilons = List.copyOf(pgdEpsilons);
+      TEST_IMAGES.check("images", images);
+      fgsmEpsilons = Checks.finiteNonNegative(fgsmEpsilons);
+      pgdEpsilons = Checks.finiteNonNegative(pgdEpsilons);
+      PGD_STEPS.check("pgd-steps", pgdSteps);
+      PGD_STEP_SIZE.check("pgd-step-size", pgdStepSize);
     }
 
     /** The PGD step for {@code epsilon}. */
@@ -122,60 +166,46 @@ public record RobustnessConfig(
     return load(file.toString(), overrides);
   }
 
-  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link io.mishbench.train.ConfigFile}). */
+  /** {@link #load(Path, List)} of a path or Hadoop URI ({@link ConfigFile}). */
   public static RobustnessConfig load(String location, List<String> overrides) {
-    return fromConfig(ConfigLoader.parse(location, overrides), location);
+    return fromConfig(ConfigFile.parse(location, overrides), location);
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */
   public static RobustnessConfig fromConfig(Config user, String origin) {
     Config defaults = ConfigFactory.parseResources(RobustnessConfig.class, "/robustness-defaults.conf");
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, ?> e : user.entrySet()) {
-      if (e.getKey().startsWith(BLOCK + ".") && !defaults.hasPathOrNull(e.getKey())) {
-        problems.add(e.getKey() + ": unknown key");
-      }
-    }
-    Config c = io.mishbench.train.ConfigLoader.resolve(user.withFallback(defaults), String.valueOf(user.origin().description()));
-    Reader r = new Reader(c, problems);
+    ConfigReader r = ConfigReader.over(user, defaults, key -> key.startsWith(BLOCK + "."),
+        String.valueOf(user.origin().description()));
+    Config c = r.config();
     String p = BLOCK + ".";
     Path dataset = r.get(p + "dataset", k -> dataset(c.getString(k)));
     Path output = r.get(p + "output", k -> Path.of(c.getString(k)));
     Path results = r.get(p + "results", k -> c.getIsNull(k) ? null : Path.of(c.getString(k)));
-    List<String> activations = r.get(p + "activations", k -> distinct(nonEmpty(
-        c.getStringList(k).stream().map(ActivationRegistry::canonicalName).toList())));
+    List<String> activations = r.get(p + "activations", k -> Checks.distinctNonEmpty(
+        c.getStringList(k).stream().map(ActivationRegistry::canonicalName).toList()));
     Long seed = r.get(p + "seed", c::getLong);
-    Integer trainImages = r.get(p + "train-images", k -> intRange(c.getInt(k), 0, 60_000));
-    Integer testImages = r.get(p + "test-images", k -> intRange(c.getInt(k), 0, 10_000));
-    List<String> experiments = r.get(p + "experiments", k -> distinct(nonEmpty(c.getStringList(k).stream()
-        .map(RobustnessConfig::experiment).toList())));
-    List<Integer> channels = r.get(p + "network.conv-channels", k -> {
-      List<Integer> v = c.getIntList(k);
-      if (v.size() != 2) {
-        throw new IllegalArgumentException("must name the channels of two convolutions, e.g. [32, 64], got " + v);
-      }
-      v.forEach(ch -> intRange(ch, 1, 1024));
-      return v;
-    });
-    Integer kernel = r.get(p + "network.kernel", k -> intRange(c.getInt(k), 1, 7));
-    Integer width = r.get(p + "network.dense-width", k -> intRange(c.getInt(k), 1, 8192));
-    Double dropout = r.get(p + "network.dropout", k -> range(c.getDouble(k), 0, true, 1, false));
-    Integer epochs = r.get(p + "training.epochs", k -> intRange(c.getInt(k), 1, 10_000));
-    Integer batch = r.get(p + "training.batch-size", k -> intRange(c.getInt(k), 1, 65_536));
-    Double lr = r.get(p + "training.learning-rate", k -> range(c.getDouble(k), 0, false, 10, true));
-    Integer evalBatch = r.get(p + "eval-batch-size", k -> intRange(c.getInt(k), 1, 65_536));
-    List<Integer> depths = r.get(p + "depth-sweep.depths", k -> distinct(nonEmpty(c.getIntList(k).stream()
-        .map(RobustnessConfig::depth).toList())));
+    Integer trainImages = r.get(p + "train-images", TRAIN_IMAGES);
+    Integer testImages = r.get(p + "test-images", TEST_IMAGES);
+    List<String> experiments = r.get(p + "experiments", k -> Checks.distinctNonEmpty(c.getStringList(k).stream()
+        .map(RobustnessConfig::experiment).toList()));
+    List<Integer> channels = r.get(p + "network.conv-channels", k -> Network.channels(c.getIntList(k)));
+    Integer kernel = r.get(p + "network.kernel", Network.KERNEL);
+    Integer width = r.get(p + "network.dense-width", Network.DENSE_WIDTH);
+    Double dropout = r.get(p + "network.dropout", Network.DROPOUT);
+    Integer epochs = r.get(p + "training.epochs", Training.EPOCHS);
+    Integer batch = r.get(p + "training.batch-size", BATCH);
+    Double lr = r.get(p + "training.learning-rate", Training.LEARNING_RATE);
+    Integer evalBatch = r.get(p + "eval-batch-size", BATCH);
+    List<Integer> depths = r.get(p + "depth-sweep.depths", k -> Checks.distinctNonEmpty(c.getIntList(k).stream()
+        .map(RobustnessConfig::depth).toList()));
     Integer evalDepth = r.get(p + "eval-depth", k -> depth(c.getInt(k)));
-    List<Double> stds = r.get(p + "noise.stds", k -> nonNegative(c.getDoubleList(k)));
-    Integer images = r.get(p + "adversarial.images", k -> intRange(c.getInt(k), 0, 10_000));
-    List<Double> fgsm = r.get(p + "adversarial.fgsm-epsilons", k -> nonNegative(c.getDoubleList(k)));
-    List<Double> pgd = r.get(p + "adversarial.pgd-epsilons", k -> nonNegative(c.getDoubleList(k)));
-    Integer steps = r.get(p + "adversarial.pgd-steps", k -> intRange(c.getInt(k), 1, 1000));
-    Double stepSize = r.get(p + "adversarial.pgd-step-size", k -> range(c.getDouble(k), 0, true, 1, true));
-    if (!problems.isEmpty()) {
-      throw new ConfigValidationException(origin, problems);
-    }
+    List<Double> stds = r.get(p + "noise.stds", k -> Checks.finiteNonNegative(c.getDoubleList(k)));
+    Integer images = r.get(p + "adversarial.images", TEST_IMAGES);
+    List<Double> fgsm = r.get(p + "adversarial.fgsm-epsilons", k -> Checks.finiteNonNegative(c.getDoubleList(k)));
+    List<Double> pgd = r.get(p + "adversarial.pgd-epsilons", k -> Checks.finiteNonNegative(c.getDoubleList(k)));
+    Integer steps = r.get(p + "adversarial.pgd-steps", Adversarial.PGD_STEPS);
+    Double stepSize = r.get(p + "adversarial.pgd-step-size", Adversarial.PGD_STEP_SIZE);
+    r.throwIfAny(origin);
     return new RobustnessConfig(dataset, output, results == null ? output.resolve("store") : results, activations,
         seed, trainImages, testImages, experiments, new Network(channels, kernel, width, dropout),
         new Training(epochs, batch, lr), evalBatch, depths, evalDepth, stds,
@@ -194,64 +224,14 @@ public record RobustnessConfig(
     return dir;
   }
 
-  private static String experiment(String name) {
-    if (!EXPERIMENTS.contains(name)) {
-      throw new IllegalArgumentException("unknown experiment '" + name + "'; known: " + String.join(", ", EXPERIMENTS));
-    }
-    return name;
-  }
-
   private static int depth(int d) {
-    if (d < 1 || d > 200) {
-      throw new IllegalArgumentException("a depth (number of dense blocks) must be in [1, 200], got " + d);
+    if (!DEPTH.contains(d)) {
+      throw new IllegalArgumentException("a depth (number of dense blocks) must be in " + DEPTH + ", got " + d);
     }
     return d;
   }
 
-  private static List<Double> nonNegative(List<Double> values) {
-    nonEmpty(values);
-    for (double v : values) {
-      if (!(v >= 0) || !Double.isFinite(v)) {
-        throw new IllegalArgumentException("every value must be finite and >= 0, got " + v + " in " + values);
-      }
-    }
-    return List.copyOf(values);
-  }
-
-  private static <T> List<T> nonEmpty(List<T> list) {
-    if (list.isEmpty()) {
-      throw new IllegalArgumentException("must not be empty");
-    }
-    return list;
-  }
-
-  private static <T> List<T> distinct(List<T> list) {
-    if (list.stream().distinct().count() != list.size()) {
-      throw new IllegalArgumentException("has duplicates: " + list);
-    }
-    return List.copyOf(list);
-  }
-
-  private static int intRange(int v, int min, int max) {
-    if (v < min || v > max) {
-      throw new IllegalArgumentException("must be in [" + min + ", " + max + "], got " + v);
-    }
-    return v;
-  }
-
-  private static double range(double v, double min, boolean minIn, double max, boolean maxIn) {
-    boolean ok = (minIn ? v >= min : v > min) && (maxIn ? v <= max : v < max);
-    if (!ok) {
-      throw new IllegalArgumentException("must be in " + (minIn ? "[" : "(") + min + ", " + max + (maxIn ? "]" : ")")
-          + ", got " + v);
-    }
-    return v;
-  }
-
-  /** Reads keys, turning each failure into a problem line and a null value. */
-  private record Reader(Config c, List<String> problems) {
-    <T> T get(String key, Function<String, T> read) {
-      return ConfigLoader.readOrReport(key, read, problems);
-    }
+  private static String experiment(String name) {
+    return Checks.oneOf(name, EXPERIMENTS, "experiment");
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunResult;
-import io.mishbench.train.ConfigValidationException;
+import io.mishbench.config.ConfigValidationException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
