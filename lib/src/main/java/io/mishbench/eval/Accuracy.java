@@ -1,5 +1,6 @@
 package io.mishbench.eval;
 
+import io.mishbench.train.LossEvaluation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,6 @@
 package io.mishbench.eval;
 
+import io.mishbench.train.LossEvaluation;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;

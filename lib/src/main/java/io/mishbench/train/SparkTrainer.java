@@ -3,7 +3,6 @@ package io.mishbench.train;
 import io.mishbench.averaging.AveragingMaster;
 import io.mishbench.data.PreparedDataset;
 import io.mishbench.data.ShardBatches;
-import io.mishbench.eval.LossEvaluation;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;

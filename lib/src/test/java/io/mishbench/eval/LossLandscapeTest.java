@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.train.LossEvaluation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

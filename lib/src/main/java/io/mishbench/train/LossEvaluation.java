@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.train;
 
 import java.io.Serializable;
 import java.util.List;
