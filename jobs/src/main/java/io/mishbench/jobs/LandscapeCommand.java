@@ -1,7 +1,7 @@
 package io.mishbench.jobs;
 
-import io.mishbench.eval.LandscapeRunner;
-import io.mishbench.eval.LandscapeSettings;
+import io.mishbench.experiments.LandscapeRunner;
+import io.mishbench.experiments.LandscapeSettings;
 import io.mishbench.fs.HadoopFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.mishbench.jobs;
 
-import io.mishbench.eval.RobustnessConfig;
-import io.mishbench.eval.RobustnessExperiment;
+import io.mishbench.experiments.RobustnessConfig;
+import io.mishbench.experiments.RobustnessExperiment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

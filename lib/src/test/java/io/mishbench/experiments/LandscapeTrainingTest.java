@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import io.mishbench.train.LossEvaluation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

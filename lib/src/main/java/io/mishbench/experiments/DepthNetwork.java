@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import io.mishbench.activation.ActivationRegistry;
 import org.deeplearning4j.nn.api.Layer;

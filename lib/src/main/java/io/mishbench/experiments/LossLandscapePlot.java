@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import io.mishbench.plot.Chart;
 import java.awt.BasicStroke;

@@ -1,8 +1,9 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
+import io.mishbench.model.SmallCnn;
 import io.mishbench.results.Provenance;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
@@ -17,19 +18,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,11 +42,8 @@ public final class LandscapeTraining {
   /** Model file of a run, as SparkTrainer writes it. */
   public static final String MODEL_FILE = "model.zip";
 
-  /**
-   * The model name of a small CNN for quick runs: conv 3x3/2 (8 x width channels) - batch norm -
-   * activation - conv 3x3/2 (16 x width) - batch norm - activation - dense 32 - activation - softmax.
-   */
-  public static final String CNN = "cnn";
+  /** The model name of the zoo's small CNN for quick runs ({@link SmallCnn}). */
+  public static final String CNN = SmallCnn.NAME;
 
   /** Input side of Fashion-MNIST. */
   public static final int RESOLUTION = 28;
@@ -187,26 +174,8 @@ public final class LandscapeTraining {
   static org.deeplearning4j.nn.api.Model network(LandscapeSettings.Train t, String activation, long seed) {
     var updater = new Nesterovs(t.learningRate(), t.momentum());
     if (t.model().equals(CNN)) {
-      var act = io.mishbench.activation.ActivationRegistry.parse(activation);
-      int c1 = Math.max(4, (int) Math.round(8 * t.width()));
-      int c2 = Math.max(4, (int) Math.round(16 * t.width()));
-      MultiLayerNetwork m = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-          .seed(seed)
-          .updater(updater)
-          .weightDecay(t.weightDecay())
-          .weightInit(WeightInit.RELU)
-          .list()
-          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c1).stride(2, 2).convolutionMode(ConvolutionMode.Same)
-              .activation(new ActivationIdentity()).build())
-          .layer(new BatchNormalization.Builder().activation(act.create()).build())
-          .layer(new ConvolutionLayer.Builder(3, 3).nOut(c2).stride(2, 2).convolutionMode(ConvolutionMode.Same)
-              .activation(new ActivationIdentity()).build())
-          .layer(new BatchNormalization.Builder().activation(act.create()).build())
-          .layer(new DenseLayer.Builder().nOut(32).activation(act.create()).build())
-          .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(LandscapeData.CLASSES)
-              .activation(new ActivationSoftmax()).weightInit(WeightInit.XAVIER).build())
-          .setInputType(InputType.convolutional(RESOLUTION, RESOLUTION, 1))
-          .build());
+      MultiLayerNetwork m = new MultiLayerNetwork(SmallCnn.configuration(activation, t.width(), RESOLUTION, 1,
+          LandscapeData.CLASSES, seed, updater, t.weightDecay()));
       m.init();
       return m;
     }

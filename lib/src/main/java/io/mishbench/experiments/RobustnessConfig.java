@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

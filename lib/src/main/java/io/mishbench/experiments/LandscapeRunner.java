@@ -1,4 +1,4 @@
-package io.mishbench.eval;
+package io.mishbench.experiments;
 
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.results.ResultsStore;
