@@ -4,20 +4,22 @@ import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.model.SmallCnn;
-import io.mishbench.results.Provenance;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
+import io.mishbench.results.RunRecorder;
 import io.mishbench.results.RunResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -39,8 +41,8 @@ public final class LandscapeTraining {
   /** The augmentation recorded for these runs. */
   public static final String AUGMENTATION = "none";
 
-  /** Model file of a run, as SparkTrainer writes it. */
-  public static final String MODEL_FILE = "model.zip";
+  /** Model file of a run, as every trainer writes it. */
+  public static final String MODEL_FILE = RunRecorder.MODEL_FILE;
 
   /** The model name of the zoo's small CNN for quick runs ({@link SmallCnn}). */
   public static final String CNN = SmallCnn.NAME;
@@ -59,74 +61,93 @@ public final class LandscapeTraining {
    */
   public record Trained(RunResult run, URI model, boolean reused) {}
 
-  /** The settings recorded in run.json and hashed into the run id. */
+  /**
+   * The settings recorded in run.json and hashed into the run id: every component of the
+   * {@code loss-landscape.train} record (derived: a component added there changes run ids; {@code model},
+   * {@code width} and {@code depth} without the {@code training.} prefix, as they have always been
+   * recorded), the seed, the data and the evaluation set's size.
+   */
   public static Map<String, Object> settings(LandscapeSettings s, String activation) {
     LandscapeSettings.Train t = s.loss().train();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("purpose", "landscape");
     m.put("dataset", s.loss().data().toAbsolutePath().toString());
-    m.put("model", t.model());
     m.put("activation", activation);
     m.put("augmentation", AUGMENTATION);
     m.put("resolution", RESOLUTION);
     m.put("seed", s.seed());
-    m.put("width", t.width());
-    m.put("depth", t.depth());
-    m.put("training.examples", t.examples());
-    m.put("training.epochs", t.epochs());
-    m.put("training.batch-size", t.batchSize());
+    RunIds.settingsOf("training.", t, Set.of()).forEach((k, v) -> {
+      String bare = k.substring("training.".length());
+      m.put(UNPREFIXED.contains(bare) ? bare : k, v);
+    });
     m.put("training.optimizer", "nesterov");
-    m.put("training.learning-rate", t.learningRate());
-    m.put("training.momentum", t.momentum());
-    m.put("training.weight-decay", t.weightDecay());
     m.put("eval.examples", s.loss().evalExamples());
     return m;
   }
 
+  /** The components of {@code Train} recorded without the {@code training.} prefix. */
+  private static final Set<String> UNPREFIXED = Set.of("model", "width", "depth");
+
   /** The run id of {@code activation}'s network. */
   public static String runId(LandscapeSettings s, String activation) {
-    return RunIds.of(s.loss().train().model(), activation, AUGMENTATION, s.seed(), settings(s, activation));
+    return identity(s, activation).runId();
+  }
+
+  private static RunRecorder.Identity identity(LandscapeSettings s, String activation) {
+    return new RunRecorder.Identity(s.loss().train().model(), activation, AUGMENTATION, s.seed(),
+        settings(s, activation));
   }
 
   /**
    * The COMPLETE run of {@code activation} with its model file, reused from {@code store} or trained now
-   * (a RUNNING, FAILED or corrupt record, or a COMPLETE one without its model file, is trained again).
+   * (a RUNNING, FAILED or corrupt record, or a COMPLETE one without its model file, is trained again; a
+   * DIVERGED one is final, and refused again).
    */
   public static Trained trainedOrReused(
       LandscapeSettings s, String activation, ResultsStore store, Configuration conf, Consumer<String> progress) {
-    String id = runId(s, activation);
-    URI model = HadoopFiles.child(store.runDir(id), MODEL_FILE);
-    ResultsStore.Lookup found = store.lookup(id);
-    if (found instanceof ResultsStore.Lookup.Found f && f.run().status() == RunResult.Status.COMPLETE && exists(model, conf)) {
-      progress.accept("landscape: reusing COMPLETE run " + id);
-      return new Trained(f.run(), model, true);
+    RunRecorder record = RunRecorder.open(store, null, identity(s, activation), null, true,
+        note -> progress.accept("landscape: " + note));
+    if (record.finished() != null) {
+      RunResult r = record.finished();
+      if (r.status() == RunResult.Status.DIVERGED) {
+        throw diverged(r.runId(), r.divergence().epoch(), r.divergence().loss());
+      }
+      progress.accept("landscape: reusing COMPLETE run " + r.runId());
+      return new Trained(r, record.modelFile(), true);
     }
-    if (found instanceof ResultsStore.Lookup.Corrupt c) {
-      progress.accept("landscape: corrupt run record " + c.file() + " (" + c.reason() + ") moved to " + store.quarantine(id));
+    try {
+      return new Trained(train(s, activation, record, progress), record.modelFile(), false);
+    } catch (TrainingDiverged e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw record.failed(e);
     }
-    return new Trained(train(s, activation, id, store, conf, progress), model, false);
   }
 
-  private static RunResult train(
-      LandscapeSettings s, String activation, String id, ResultsStore store, Configuration conf, Consumer<String> progress) {
+  /** A network whose loss stopped being finite: recorded DIVERGED, reported as bad input. */
+  private static final class TrainingDiverged extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    TrainingDiverged(String message) {
+      super(message);
+    }
+  }
+
+  private static TrainingDiverged diverged(String id, int epoch, String loss) {
+    return new TrainingDiverged("training " + id + " diverged in epoch " + epoch + " (validation loss " + loss
+        + "); lower loss-landscape.train.learning-rate");
+  }
+
+  private static RunResult train(LandscapeSettings s, String activation, RunRecorder record, Consumer<String> progress) {
     LandscapeSettings.Train t = s.loss().train();
-    Map<String, Object> settings = settings(s, activation);
-    Map<String, String> provenance = Provenance.collect(Map.of("trainer", "landscape: one JVM, plain DL4J fit, no Spark"));
-    String started = Instant.now().toString();
-    store.write(new RunResult(id, RunResult.Status.RUNNING, t.model(), activation, AUGMENTATION, s.seed(), settings,
-        provenance, List.of(), null, null, null, started, null, null, null, null, null, null, null, null, 1));
-    org.deeplearning4j.nn.api.Model net = network(t, activation, s.seed());
+    String id = record.runId();
+    record.start(null, Map.of("trainer", "landscape: one JVM, plain DL4J fit, no Spark"), List.of());
+    Model net = network(t, activation, s.seed());
     LandscapeNetwork ln = new LandscapeNetwork(net);
     long[] shape = ln.inputShape(RESOLUTION);
     DataSet train = LandscapeData.read(s.loss().data(), LandscapeData.Split.TRAIN, t.examples(), shape);
     DataSet eval = LandscapeData.read(s.loss().data(), LandscapeData.Split.TEST, s.loss().evalExamples(), shape);
-    java.util.List<RunResult.EpochMetrics> epochs = new java.util.ArrayList<>();
-    double wall = 0;
-    long images = 0;
-    double trainSeconds = 0;
-    double[] last = null;
-    double top5 = 0;
-    java.util.Random order = new java.util.Random(s.seed());
+    Random order = new Random(s.seed());
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
       long t0 = System.nanoTime();
       train.shuffle(order.nextLong());
@@ -138,40 +159,25 @@ public final class LandscapeTraining {
       }
       double fitSeconds = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
-      last = LossLandscape.evaluate(ln, eval);
-      top5 = top5(ln, eval);
+      double[] last = LossLandscape.evaluate(ln, eval);
+      double top5 = top5(ln, eval);
       double evalSeconds = (System.nanoTime() - t1) / 1e9;
-      wall += fitSeconds + evalSeconds;
-      images += n;
-      trainSeconds += fitSeconds;
       if (!Double.isFinite(last[0]) || !Double.isFinite(net.score())) {
-        store.write(new RunResult(id, RunResult.Status.DIVERGED, t.model(), activation, AUGMENTATION, s.seed(), settings,
-            provenance, epochs, null, null, null, started, Instant.now().toString(), null, wall, null, null, null, null,
-            new RunResult.Divergence(epoch, 0, String.valueOf(last[0])), 1));
-        throw new IllegalStateException("training " + id + " diverged in epoch " + epoch + " (validation loss "
-            + last[0] + ", training loss " + net.score() + "); lower loss-landscape.train.learning-rate");
+        record.diverged(new RunResult.Divergence(epoch, 0, String.valueOf(last[0])));
+        throw diverged(id, epoch, last[0] + ", training loss " + net.score());
       }
-      epochs.add(new RunResult.EpochMetrics(epoch, fitSeconds, n, n / fitSeconds, 0, net.score(), t.learningRate(),
-          last[1], top5, last[0], evalSeconds, wall, null, null));
-      progress.accept(String.format(java.util.Locale.ROOT,
+      record.epoch(new RunResult.EpochMetrics(epoch, fitSeconds, n, n / fitSeconds, 0, net.score(), t.learningRate(),
+          last[1], top5, last[0], evalSeconds, 0, null, null), null);
+      progress.accept(String.format(Locale.ROOT,
           "landscape: trained %s epoch %d/%d in %.1f s: training loss %.3f, validation loss %.3f, top-1 %.3f",
           id, epoch, t.epochs(), fitSeconds, net.score(), last[0], last[1]));
     }
-    URI model = HadoopFiles.child(store.runDir(id), MODEL_FILE);
-    try {
-      HadoopFiles.writeAtomically(model, conf, out -> ModelSerializer.writeModel(net, out, false));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + model + ": " + e.getMessage(), e);
-    }
-    RunResult done = new RunResult(id, RunResult.Status.COMPLETE, t.model(), activation, AUGMENTATION, s.seed(), settings,
-        provenance, epochs, last[1], top5, last[0], started, Instant.now().toString(), null, wall, images / trainSeconds,
-        null, null, null, null, 1);
-    store.write(done);
-    return done;
+    record.saveModel(out -> ModelSerializer.writeModel(net, out, false));
+    return record.complete();
   }
 
   /** The untrained network of {@code t.model()}: {@link #CNN} or a zoo model, for 28 x 28 grey input. */
-  static org.deeplearning4j.nn.api.Model network(LandscapeSettings.Train t, String activation, long seed) {
+  static Model network(LandscapeSettings.Train t, String activation, long seed) {
     var updater = new Nesterovs(t.learningRate(), t.momentum());
     if (t.model().equals(CNN)) {
       MultiLayerNetwork m = new MultiLayerNetwork(SmallCnn.configuration(activation, t.width(), RESOLUTION, 1,
@@ -185,7 +191,7 @@ public final class LandscapeTraining {
     return g;
   }
 
-  private static void fit(org.deeplearning4j.nn.api.Model net, DataSet batch) {
+  private static void fit(Model net, DataSet batch) {
     if (net instanceof ComputationGraph g) {
       g.fit(batch);
     } else {

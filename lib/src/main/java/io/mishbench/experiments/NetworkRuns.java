@@ -1,26 +1,23 @@
 package io.mishbench.experiments;
 
 import io.mishbench.fs.HadoopFiles;
-import io.mishbench.results.Provenance;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
 import io.mishbench.results.RunResult;
+import io.mishbench.results.RunRecorder;
 import io.mishbench.results.RunResult.EpochMetrics;
-import io.mishbench.results.RunResult.Status;
 import io.mishbench.train.GridProgress;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,16 +27,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The robustness experiments' trained networks as runs of the {@link ResultsStore}: one run per
- * (depth, activation, seed, settings), its id from {@link RunIds} over every result-changing setting.
- * A run is written RUNNING when training starts and after each epoch, then its model is saved as
- * {@code model.zip} beside run.json and the run written COMPLETE. {@link #obtain} of a COMPLETE run with
- * its model.zip loads the model instead of training; a RUNNING (killed), FAILED or corrupt run, or a
- * COMPLETE one whose model.zip is gone, is trained again from scratch.
+ * (depth, activation, seed, settings), its id from {@link RunIds} over every result-changing setting,
+ * its life that of every run ({@link RunRecorder}): RUNNING when training starts and after each epoch,
+ * then {@code model.zip} beside run.json and COMPLETE. {@link #obtain} of a COMPLETE run with its
+ * model.zip loads the model instead of training; a RUNNING (killed), FAILED or corrupt run, or a
+ * COMPLETE one whose model.zip is gone, is trained again from scratch (these networks keep no checkpoints).
  */
 public final class NetworkRuns {
 
   /** The model file in a run's folder. */
-  public static final String MODEL_FILE = "model.zip";
+  public static final String MODEL_FILE = RunRecorder.MODEL_FILE;
 
   private final RobustnessConfig cfg;
   private final ResultsStore store;
@@ -77,34 +74,54 @@ public final class NetworkRuns {
     return "depthnet" + depth;
   }
 
+  /**
+   * Components of {@link RobustnessConfig} that do not change a trained network, left out of its run id:
+   * where things are written, which activations, depths and experiments run (a network's own depth and
+   * activation are in its id), how it is evaluated and attacked, and the image limits (the counts of
+   * images actually used are in the id instead). {@code network} and {@code training} are in it, every
+   * component.
+   */
+  public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "results", "activations", "seed", "train-images",
+      "test-images", "experiments", "network", "training", "eval-batch-size", "depths", "eval-depth", "noise-stds",
+      "adversarial");
+
   /** The settings that change a network's result (hashed into its run id, recorded as its config). */
   public Map<String, Object> settings(int depth) {
+    return settings(cfg, train.count(), test.count(), depth);
+  }
+
+  /**
+   * The settings of the depth-{@code depth} network of {@code cfg} trained on {@code trainImages} and
+   * tested on {@code testImages} images: every component of the config's {@code network} and
+   * {@code training} records (derived: a component added there changes run ids), and of the config
+   * itself those not in {@link #NOT_IN_RUN_ID}.
+   */
+  public static Map<String, Object> settings(RobustnessConfig cfg, int trainImages, int testImages, int depth) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("experiment", "robustness");
+    // the config's own components not left out (today only dataset, spelt as an absolute path)
+    RunIds.settingsOf("", cfg, NOT_IN_RUN_ID).forEach((k, v) -> s.put(k, v.toString()));
     s.put("dataset", cfg.dataset().toAbsolutePath().normalize().toString());
-    s.put("train-images", train.count());
-    s.put("test-images", test.count());
+    s.put("train-images", trainImages);
+    s.put("test-images", testImages);
     s.put("depth", depth);
-    s.put("conv-channels", cfg.network().convChannels().toString());
-    s.put("kernel", cfg.network().kernel());
-    s.put("dense-width", cfg.network().denseWidth());
-    s.put("dropout", cfg.network().dropout());
-    s.put("epochs", cfg.training().epochs());
-    s.put("batch-size", cfg.training().batchSize());
-    s.put("learning-rate", cfg.training().learningRate());
+    RunIds.settingsOf("", cfg.network(), Set.of()).forEach((k, v) -> s.put(k, v instanceof List<?> l ? l.toString() : v));
+    s.putAll(RunIds.settingsOf("", cfg.training(), Set.of()));
     s.put("dtype", "float32");
     return s;
   }
 
   public String runId(int depth, String activation) {
-    return RunIds.of(model(depth), activation, "none", cfg.seed(), settings(depth));
+    return identity(depth, activation).runId();
+  }
+
+  private RunRecorder.Identity identity(int depth, String activation) {
+    return new RunRecorder.Identity(model(depth), activation, "none", cfg.seed(), settings(depth));
   }
 
   /** Whether the run of ({@code depth}, {@code activation}) is COMPLETE with its model saved. */
   public boolean isFinished(int depth, String activation) {
-    String id = runId(depth, activation);
-    return store.lookup(id) instanceof ResultsStore.Lookup.Found f && f.run().status() == Status.COMPLETE
-        && Files.isRegularFile(runDir(id).resolve(MODEL_FILE));
+    return open(depth, activation, note -> { }).finished() != null;
   }
 
   /** Tells the progress lines how many networks this invocation will look at and how many need training. */
@@ -120,45 +137,40 @@ public final class NetworkRuns {
 
   /** The trained network of ({@code depth}, {@code activation}): loaded when finished, else trained now. */
   public Trained obtain(int depth, String activation) throws IOException {
-    String id = runId(depth, activation);
+    RunRecorder record = open(depth, activation, note -> out.println("robustness: " + note));
+    String id = record.runId();
     Path dir = runDir(id);
-    Path model = dir.resolve(MODEL_FILE);
-    ResultsStore.Lookup found = store.lookup(id);
-    RunResult previous = null;
-    if (found instanceof ResultsStore.Lookup.Corrupt c) {
-      out.println("robustness: corrupt run record " + c.file() + " (" + c.reason() + "), moved aside; training again");
-      store.quarantine(id);
-    } else if (found instanceof ResultsStore.Lookup.Found f) {
-      previous = f.run();
-      if (previous.status() == Status.COMPLETE && Files.isRegularFile(model)) {
-        return new Trained(id, dir, previous, MultiLayerNetwork.load(model.toFile(), false), false);
-      }
-      out.println("robustness: run " + id + " is " + previous.status()
-          + (previous.status() == Status.COMPLETE ? " without its " + MODEL_FILE : "") + "; training it again");
+    if (record.finished() != null) {
+      return new Trained(id, dir, record.finished(), MultiLayerNetwork.load(dir.resolve(MODEL_FILE).toFile(), false),
+          false);
     }
-    return train(id, dir, depth, activation, previous);
+    if (record.previous() != null && record.previous().status() != RunResult.Status.COMPLETE) {
+      out.println("robustness: run " + id + " is " + record.previous().status() + "; training it again");
+    }
+    try {
+      return train(record, dir, depth, activation);
+    } catch (RuntimeException e) {
+      throw record.failed(e);
+    }
   }
 
-  private Trained train(String id, Path dir, int depth, String activation, RunResult previous) throws IOException {
+  private RunRecorder open(int depth, String activation, Consumer<String> say) {
+    return RunRecorder.open(store, null, identity(depth, activation), null, true, say);
+  }
+
+  private Trained train(RunRecorder record, Path dir, int depth, String activation) {
     started++;
-    int attempts = previous == null ? 1 : previous.attempts() + 1;
-    Map<String, String> provenance = new LinkedHashMap<>(Provenance.collect(Map.of("trainer", "plain DL4J, one process")));
-    provenance.put("attempt." + attempts + ".started", Instant.now().toString());
-    String startedAt = Instant.now().toString();
-    Map<String, Object> settings = settings(depth);
-    List<EpochMetrics> epochs = new ArrayList<>();
-    store.write(record(id, depth, activation, settings, provenance, epochs, Status.RUNNING, startedAt, attempts, null));
+    record.start(null, Map.of("trainer", "plain DL4J, one process"), List.of());
     MultiLayerNetwork net = DepthNetwork.create(cfg.network(), depth, activation, cfg.training().learningRate(),
         cfg.seed(), DataType.FLOAT);
     int n = train.count();
     int batch = cfg.training().batchSize();
-    double elapsed = 0;
     for (int epoch = 1; epoch <= cfg.training().epochs(); epoch++) {
       long t0 = System.nanoTime();
       int[] order = permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
       double score = Double.NaN;
       for (int start = 0; start < n; start += batch) {
-        int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + batch));
+        int[] idx = Arrays.copyOfRange(order, start, Math.min(n, start + batch));
         INDArray x = Nd4j.pullRows(train.features(), 1, idx);
         INDArray y = Nd4j.pullRows(train.labels(), 1, idx);
         net.fit(new DataSet(x, y));
@@ -168,23 +180,18 @@ public final class NetworkRuns {
       long t1 = System.nanoTime();
       Accuracy acc = Accuracy.of(net, test, cfg.evalBatchSize());
       double evalSeconds = (System.nanoTime() - t1) / 1e9;
-      elapsed += trainSeconds + evalSeconds;
-      epochs.add(new EpochMetrics(epoch, trainSeconds, n, n / trainSeconds, 0, score, cfg.training().learningRate(),
-          acc.top1(), acc.top5(), acc.loss(), evalSeconds, elapsed, null, null));
-      store.write(record(id, depth, activation, settings, provenance, epochs, Status.RUNNING, startedAt, attempts, null));
+      record.epoch(new EpochMetrics(epoch, trainSeconds, n, n / trainSeconds, 0, score, cfg.training().learningRate(),
+          acc.top1(), acc.top5(), acc.loss(), evalSeconds, 0, null, null), null);
       epochSeconds += trainSeconds + evalSeconds;
       epochsTimed++;
+      List<EpochMetrics> epochs = record.epochs();
       out.println(progress(depth, activation, epochs.get(epochs.size() - 1)));
       out.flush();
     }
-    Path tmp = dir.resolve(MODEL_FILE + ".tmp");
-    ModelSerializer.writeModel(net, tmp.toFile(), false);
-    Files.move(tmp, dir.resolve(MODEL_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    RunResult done = record(id, depth, activation, settings, provenance, epochs, Status.COMPLETE, startedAt, attempts,
-        Instant.now().toString());
-    store.write(done);
+    record.saveModel(stream -> ModelSerializer.writeModel(net, stream, false));
+    RunResult done = record.complete();
     pending = Math.max(0, pending - 1);
-    return new Trained(id, dir, done, net, true);
+    return new Trained(record.runId(), dir, done, net, true);
   }
 
   private String progress(int depth, String activation, EpochMetrics e) {
@@ -197,20 +204,6 @@ public final class NetworkRuns {
         started, Math.max(started, toTrain), total, depth, activation, cfg.seed(), e.epoch(),
         cfg.training().epochs(), e.score(), 100 * e.top1(), e.imagesPerSecond(), GridProgress.duration(mean * epochsLeft),
         GridProgress.duration(all));
-  }
-
-  private RunResult record(String id, int depth, String activation, Map<String, Object> settings,
-      Map<String, String> provenance, List<EpochMetrics> epochs, Status status, String startedAt, int attempts,
-      String finishedAt) {
-    EpochMetrics last = status == Status.COMPLETE ? epochs.get(epochs.size() - 1) : null;
-    double wall = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).elapsedSeconds();
-    double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
-    long images = epochs.stream().mapToLong(EpochMetrics::images).sum();
-    return new RunResult(id, status, model(depth), activation, "none", cfg.seed(), settings,
-        Collections.unmodifiableMap(new LinkedHashMap<>(provenance)), List.copyOf(epochs),
-        last == null ? null : last.top1(), last == null ? null : last.top5(), last == null ? null : last.valLoss(),
-        startedAt, finishedAt, null, wall, trainSeconds > 0 ? images / trainSeconds : null, null, null, null, null,
-        attempts);
   }
 
   private static int[] permutation(int n, Random rng) {

@@ -1,12 +1,10 @@
-package io.mishbench.train;
+package io.mishbench.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mishbench.fs.HadoopFiles;
-import io.mishbench.results.ResultsStore;
-import io.mishbench.results.ResultsStoreTest;
 import io.mishbench.results.RunResult.EpochMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;

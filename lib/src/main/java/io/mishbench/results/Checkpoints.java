@@ -1,8 +1,6 @@
-package io.mishbench.train;
+package io.mishbench.results;
 
 import io.mishbench.fs.HadoopFiles;
-import io.mishbench.results.ResultsStore;
-import io.mishbench.results.RunLock;
 import io.mishbench.results.RunResult.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +76,7 @@ public final class Checkpoints {
 
   /**
    * The run's random state. Data order and augmentation are drawn from generators derived from
-   * (seed, epoch, worker, minibatch) alone ({@link io.mishbench.data.EpochPlan}), so the seed and the
+   * (seed, epoch, worker, minibatch) alone ({@code data.EpochPlan}), so the seed and the
    * next epoch reproduce them exactly; weights start from the seed and are in the model file.
    *
    * @param seed the cell's seed
