@@ -1,9 +1,10 @@
 package io.mishbench.jobs;
 
+import io.mishbench.bench.JsonLine;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -46,7 +47,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     Nd4j.getRandom().setSeed(1);
     DataSet data = new DataSet(
         Nd4j.rand(DataType.FLOAT, batch, channels, resolution, resolution),
-        Nd4j.eye(classes).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
+        Nd4j.eye(classes).getRows(IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
     for (int i = 0; i < warmup; i++) {
       net.fit(data);
     }
@@ -63,13 +64,11 @@ final class BenchTrainCommand implements Callable<Integer> {
       Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
     }
     String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-    System.out.println(String.format(Locale.ROOT,
-        "{\"model\":\"%s\",\"activation\":\"%s\",\"resolution\":%d,\"batch\":%d,\"steps\":%d,\"params\":%d,"
-            + "\"images_per_sec\":%.2f,\"step_ms\":%.2f,\"nd4j_extension\":\"%s\",\"threads\":%d,"
-            + "\"backend\":\"%s\",\"loss\":\"%s\"}",
-        model, spec.activation(), resolution, batch, steps, net.numParams(), batch * steps / seconds,
-        1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors(),
-        Nd4j.getBackend().getClass().getSimpleName(), net.score()));
+    System.out.println(new JsonLine().put("model", model).put("activation", spec.activation())
+        .put("resolution", resolution).put("batch", batch).put("steps", steps).put("params", net.numParams())
+        .fixed("images_per_sec", batch * steps / seconds, 2).fixed("step_ms", 1000 * seconds / steps, 2)
+        .put("nd4j_extension", ext).put("threads", Runtime.getRuntime().availableProcessors())
+        .put("backend", Nd4j.getBackend().getClass().getSimpleName()).put("loss", String.valueOf(net.score())));
     if (profileOps) {
       System.out.flush();
       System.err.println("ND4J op time by op name, timed steps (OpProfiler):");

@@ -287,7 +287,7 @@ public final class SparkTrainer {
   }
 
   /** The optimizer of {@code t} with the learning rate of {@code schedule}. */
-  static IUpdater updater(Training t, LearningRateSchedule schedule) {
+  public static IUpdater updater(Training t, LearningRateSchedule schedule) {
     return switch (t.optimizer()) {
       case "sgd" -> new MomentumSgd(t.learningRate(), schedule, t.momentum());
       case "nesterov" -> new Nesterovs(schedule, t.momentum());

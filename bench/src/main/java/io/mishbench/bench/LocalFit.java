@@ -1,4 +1,4 @@
-package io.mishbench.train;
+package io.mishbench.bench;
 
 import io.mishbench.data.PreparedDataset;
 import io.mishbench.data.ShardBatches;
@@ -6,6 +6,9 @@ import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Training;
+import io.mishbench.train.ExperimentConfig;
+import io.mishbench.train.LearningRateSchedule;
+import io.mishbench.train.SparkTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -46,7 +49,7 @@ public final class LocalFit {
   public static List<Epoch> run(ExperimentConfig cfg, Cell cell, PreparedDataset ds, Configuration conf,
       Consumer<Epoch> progress) {
     Training t = cfg.training();
-    int resolution = SparkTrainer.resolution(cfg, ds);
+    int resolution = cfg.inputResolution(ds.manifest().resolution());
     ShardBatches.TrainLoader loader = new ShardBatches.TrainLoader(ds, 1, t.batchSizePerWorker(), cell.seed(),
         resolution, cfg.augmentSettings(cell), conf);
     long minibatches = ShardBatches.maxMinibatchesPerWorker(ds, 1, t.batchSizePerWorker());

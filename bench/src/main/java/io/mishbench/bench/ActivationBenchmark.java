@@ -1,5 +1,6 @@
-package io.mishbench.activation;
+package io.mishbench.bench;
 
+import io.mishbench.activation.ActivationRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,11 @@
-package io.mishbench.data;
+package io.mishbench.bench;
 
+import io.mishbench.data.AugmentSettings;
+import io.mishbench.data.AugmentedBatch;
+import io.mishbench.data.BatchAugmenter;
+import io.mishbench.data.ImageAugmenter;
+import io.mishbench.data.ImageDecoder;
+import io.mishbench.data.Pixels;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;

@@ -1,8 +1,11 @@
-package io.mishbench.model;
+package io.mishbench.bench;
 
 import io.mishbench.activation.ActivationRegistry;
+import io.mishbench.model.Blocks;
+import io.mishbench.model.GroupedConv2D;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -19,10 +22,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Times one training step (forward + backward + update) of a single grouped 3x3 convolution in
- * each implementation: channel slices ({@link Blocks#channelSlicedConv}, DL4J's own layers), the
- * SameDiff im2col layer ({@link GroupedConvolution}), the native layer the zoo uses
- * ({@link GroupedConv2D}), and, for scale, the ungrouped convolution of the same width (groups times
- * the multiply-accumulates).
+ * each implementation: channel slices ({@link Blocks#channelSlicedConv}, DL4J's own layers, the
+ * reference), the native layer the zoo uses ({@link GroupedConv2D}), and, for scale, the ungrouped
+ * convolution of the same width (groups times the multiply-accumulates).
  */
 public final class GroupedConvBenchmark {
 
@@ -38,9 +40,9 @@ public final class GroupedConvBenchmark {
     }
     Nd4j.getRandom().setSeed(1);
     DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, batch, channels, size, size),
-        Nd4j.eye(10).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % 10).toArray()).castTo(DataType.FLOAT));
+        Nd4j.eye(10).getRows(IntStream.range(0, batch).map(i -> i % 10).toArray()).castTo(DataType.FLOAT));
     List<Result> results = new ArrayList<>();
-    for (String impl : List.of("channel-slices", "samediff-im2col", "native-im2col", "ungrouped")) {
+    for (String impl : List.of("channel-slices", "native-im2col", "ungrouped")) {
       ComputationGraph net = net(impl, channels, groups, size);
       for (int i = 0; i < 2; i++) {
         net.fit(data);
@@ -62,7 +64,6 @@ public final class GroupedConvBenchmark {
     Blocks blocks = new Blocks(g, ActivationRegistry.parse("relu"));
     switch (impl) {
       case "channel-slices" -> blocks.channelSlicedConv("gconv", "in", channels, channels, 3, 1, groups);
-      case "samediff-im2col" -> g.addLayer("gconv", new GroupedConvolution(channels, channels, 3, 1, groups), "in");
       case "native-im2col" -> blocks.groupedConv("gconv", "in", channels, channels, 3, 1, groups);
       default -> blocks.groupedConv("gconv", "in", channels, channels, 3, 1, 1);
     }

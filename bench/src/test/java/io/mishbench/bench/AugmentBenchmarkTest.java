@@ -1,9 +1,11 @@
-package io.mishbench.data;
+package io.mishbench.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.data.AugmentSettings;
+import io.mishbench.data.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
