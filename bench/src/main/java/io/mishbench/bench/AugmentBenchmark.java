@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -123,8 +124,8 @@ public final class AugmentBenchmark {
       ns[1] += t2 - t1;
       channels = p.channels();
       if (filled == images.length || i == n - 1) {
-        float[][] imgs = filled == images.length ? images : java.util.Arrays.copyOf(images, filled);
-        int[] lbls = filled == images.length ? batchLabels : java.util.Arrays.copyOf(batchLabels, filled);
+        float[][] imgs = filled == images.length ? images : Arrays.copyOf(images, filled);
+        int[] lbls = filled == images.length ? batchLabels : Arrays.copyOf(batchLabels, filled);
         long t3 = System.nanoTime();
         perBatch.apply(imgs, channels, resolution, resolution, lbls, classes, rng);
         ns[2] += System.nanoTime() - t3;

@@ -13,12 +13,16 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
     description = "Measures training throughput of one model in this process (no Spark) on random data; prints one"
         + " JSON object with images_per_sec, step_ms and params.")
 final class BenchTrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "Model name.") String model;
   @Option(names = "--activation", defaultValue = "mish", description = "Activation (default: ${DEFAULT-VALUE}).") String activation;
@@ -41,8 +45,8 @@ final class BenchTrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--batch and --steps must be >= 1 and --warmup >= 0, got " + batch + ", " + steps + " and " + warmup);
     }
-    ModelSpec spec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
-    ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 1, new Nesterovs(0.01, 0.9), 5e-4));
+    ModelSpec modelSpec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
+    ComputationGraph net = new ComputationGraph(ModelZoo.build(modelSpec, 1, new Nesterovs(0.01, 0.9), 5e-4));
     net.init();
     Nd4j.getRandom().setSeed(1);
     DataSet data = new DataSet(
@@ -64,15 +68,15 @@ final class BenchTrainCommand implements Callable<Integer> {
       Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
     }
     String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-    System.out.println(new JsonLine().put("model", model).put("activation", spec.activation())
+    spec.commandLine().getOut().println(new JsonLine().put("model", model).put("activation", modelSpec.activation())
         .put("resolution", resolution).put("batch", batch).put("steps", steps).put("params", net.numParams())
         .fixed("images_per_sec", batch * steps / seconds, 2).fixed("step_ms", 1000 * seconds / steps, 2)
         .put("nd4j_extension", ext).put("threads", Runtime.getRuntime().availableProcessors())
         .put("backend", Nd4j.getBackend().getClass().getSimpleName()).put("loss", String.valueOf(net.score())));
     if (profileOps) {
-      System.out.flush();
-      System.err.println("ND4J op time by op name, timed steps (OpProfiler):");
-      System.err.println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
+      spec.commandLine().getOut().flush();
+      spec.commandLine().getErr().println("ND4J op time by op name, timed steps (OpProfiler):");
+      spec.commandLine().getErr().println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
     }
     return 0;
   }

@@ -1,6 +1,8 @@
 package io.mishbench.experiments;
 
 import io.mishbench.train.LossEvaluation;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,8 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record Accuracy(double top1, double top5, double loss) {
 
-  private static final java.util.List<String> CLASSES =
-      java.util.stream.IntStream.range(0, 10).mapToObj(String::valueOf).toList();
+  private static final List<String> CLASSES =
+      IntStream.range(0, 10).mapToObj(String::valueOf).toList();
 
   /** Evaluates {@code net} on {@code features} with {@code labels} ({@code net.output(x, false)}). */
   public static Accuracy of(MultiLayerNetwork net, INDArray features, INDArray labels, int batch) {

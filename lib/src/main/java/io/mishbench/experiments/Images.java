@@ -3,6 +3,7 @@ package io.mishbench.experiments;
 import io.mishbench.data.FashionMnistImporter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +17,7 @@ public record Images(INDArray features, INDArray labels) {
   public Images {
     if (features.rank() != 2 || labels.rank() != 2 || features.size(0) != labels.size(0)) {
       throw new IllegalArgumentException("features [n, pixels] and labels [n, classes] must have the same n, got "
-          + java.util.Arrays.toString(features.shape()) + " and " + java.util.Arrays.toString(labels.shape()));
+          + Arrays.toString(features.shape()) + " and " + Arrays.toString(labels.shape()));
     }
   }
 

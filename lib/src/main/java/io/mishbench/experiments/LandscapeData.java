@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -80,7 +81,7 @@ public final class LandscapeData {
       h = SIDE;
       w = SIDE;
     } else {
-      throw new IllegalArgumentException("a network with input " + java.util.Arrays.toString(shape)
+      throw new IllegalArgumentException("a network with input " + Arrays.toString(shape)
           + " does not take Fashion-MNIST's 28 x 28 grey images (flat: a multiple of 784 features; images: [c, h, w])");
     }
     float[] out = new float[count * channels * h * w];

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ public final class LandscapeRunner {
       DataSet one = LandscapeData.read(data, LandscapeData.Split.TEST, 1, t.network().inputShape(t.side()));
       long[] out = t.network().output(one.getFeatures()).shape();
       if (out.length != 2 || out[1] != LandscapeData.CLASSES) {
-        return "the network outputs " + java.util.Arrays.toString(out) + " per batch, not the 10 classes of Fashion-MNIST";
+        return "the network outputs " + Arrays.toString(out) + " per batch, not the 10 classes of Fashion-MNIST";
       }
       return null;
     } catch (RuntimeException e) {

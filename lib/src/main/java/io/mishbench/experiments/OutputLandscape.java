@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -53,7 +54,7 @@ public record OutputLandscape(String activation, double[] xs, double[][] values)
     net.init();
     // DL4J starts biases at 0, which makes every unit's pre-activation zero at the origin: a ReLU network
     // would be positively homogeneous (rays from the corner (0, 0)); random biases put the kinks anywhere
-    java.util.Random rng = new java.util.Random(seed);
+    Random rng = new Random(seed);
     for (var layer : net.getLayers()) {
       INDArray b = layer.getParam("b");
       double[] v = new double[(int) b.length()];

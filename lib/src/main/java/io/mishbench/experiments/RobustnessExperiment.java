@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -156,7 +158,7 @@ public final class RobustnessExperiment {
   private static String brief(List<Point> p) {
     StringBuilder sb = new StringBuilder();
     for (Point q : p) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s -> %.2f%%",
+      sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s -> %.2f%%",
           RobustnessSummary.number(q.x()), 100 * q.top1()));
     }
     return sb.toString();
@@ -174,10 +176,10 @@ public final class RobustnessExperiment {
     Map<String, double[]> series = new LinkedHashMap<>();
     for (String act : cfg.activations()) {
       double[] ys = new double[xs.length];
-      java.util.Arrays.fill(ys, Double.NaN);
+      Arrays.fill(ys, Double.NaN);
       for (Point p : points) {
         if (p.activation().equals(act)) {
-          ys[java.util.Arrays.binarySearch(xs, p.x())] = 100 * p.top1();
+          ys[Arrays.binarySearch(xs, p.x())] = 100 * p.top1();
         }
       }
       series.put(act, ys);

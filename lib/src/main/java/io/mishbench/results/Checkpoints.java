@@ -4,16 +4,17 @@ import io.mishbench.fs.HadoopFiles;
 import io.mishbench.results.RunResult.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -215,7 +216,7 @@ public final class Checkpoints {
       for (ZipEntry e; (e = zip.getNextEntry()) != null; entries++) {
         zip.transferTo(OutputStream.nullOutputStream());
       }
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+    } catch (ZipException | java.io.EOFException e) {
       return "its model file is not a whole zip: " + e.getMessage();
     }
     return entries == 0 ? "its model file is not a zip" : null;

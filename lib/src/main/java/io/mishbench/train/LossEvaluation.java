@@ -1,6 +1,7 @@
 package io.mishbench.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.evaluation.IEvaluation;
@@ -34,9 +35,9 @@ public final class LossEvaluation implements IEvaluation<LossEvaluation> {
 
   @Override
   public void eval(INDArray labels, INDArray predictions, INDArray mask, List<? extends Serializable> recordMetaData) {
-    if (labels.rank() != 2 || !java.util.Arrays.equals(labels.shape(), predictions.shape())) {
+    if (labels.rank() != 2 || !Arrays.equals(labels.shape(), predictions.shape())) {
       throw new IllegalArgumentException("labels and predictions must be [examples, classes] of one shape, got "
-          + java.util.Arrays.toString(labels.shape()) + " and " + java.util.Arrays.toString(predictions.shape()));
+          + Arrays.toString(labels.shape()) + " and " + Arrays.toString(predictions.shape()));
     }
     INDArray p = Transforms.max(predictions.castTo(DataType.DOUBLE), EPS, true);
     INDArray perExample = Transforms.log(p, false).muli(labels.castTo(DataType.DOUBLE)).sum(1).negi();
