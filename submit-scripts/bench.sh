@@ -59,7 +59,8 @@ fi
 version=1.0.0-M2.1
 m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/nd4j/nd4j-native/$version"
 variants=("" -avx2 -avx512 -onednn -onednn-avx2 -onednn-avx512)
-opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-modules=jdk.incubator.vector"
+# every JVM option mishbench needs, from their one place
+opens="$(sed -n 's/^java17\.opens=//p' conf/jvm-options.properties) $(sed -n 's/^jvm\.modules=//p' conf/jvm-options.properties)"
 jobs_cp="spark-runtime/target/jars/*:jobs/target/mishbench-jobs.jar"
 mishbench_java() { java $opens "$@"; }
 field() { sed -E "s/.*\"$1\": ?\"?([^,\"}]+).*/\1/" <<<"$2"; }
