@@ -59,7 +59,8 @@ fi
 version=1.0.0-M2.1
 m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/nd4j/nd4j-native/$version"
 variants=("" -avx2 -avx512 -onednn -onednn-avx2 -onednn-avx512)
-opens="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-modules=jdk.incubator.vector"
+# every JVM option mishbench needs, from their one place
+opens="$(sed -n 's/^java17\.opens=//p' conf/jvm-options.properties) $(sed -n 's/^jvm\.modules=//p' conf/jvm-options.properties)"
 jobs_cp="spark-runtime/target/jars/*:jobs/target/mishbench-jobs.jar"
 mishbench_java() { java $opens "$@"; }
 field() { sed -E "s/.*\"$1\": ?\"?([^,\"}]+).*/\1/" <<<"$2"; }
@@ -354,10 +355,9 @@ kernel="$(field kernel "$(grep -m1 '"implementation":"mishbench"' <<<"$vector_js
   echo "\`mishbench bench-grouped-conv --channels C --groups 32 --size S --batch 8 --steps 5\`: one training step"
   echo "(forward, backward, SGD update) of a single 3x3 convolution C -> C channels on SxS maps, best of 5 steps"
   echo "after 2 untimed ones. channel-slices: 32 DL4J convolutions on channel slices, concatenated (DL4J's own"
-  echo "layers, the reference); samediff-im2col: one SameDiff layer, im2col then a batched matrix product (forward"
-  echo "exact, but its weight gradient inside DL4J's SameDiffLayer does not check, so it is not used);"
-  echo "native-im2col: GroupedConv2D, the same scheme as a native DL4J layer with a hand-written backward pass (the"
-  echo "zoo's); ungrouped: the plain convolution of the same width, 32x the multiply-accumulates, for scale."
+  echo "layers, the reference); native-im2col: GroupedConv2D, im2col and a batched matrix product as a native"
+  echo "DL4J layer with a hand-written backward pass (the zoo's); ungrouped: the plain convolution of the same"
+  echo "width, 32x the multiply-accumulates, for scale."
   echo
   echo "| implementation | channels | map | batch | step ms | x channel-slices |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"

@@ -9,17 +9,20 @@ mb_main_class="io.mishbench.jobs.Main"
 mb_spark_jars="$mb_root/spark-runtime/target/jars"
 mb_log_conf="$mb_root/conf/log4j2.properties"
 
-# Java 17 module opens Spark, Kryo and ND4J need, on the driver and on every executor (dl4j-facts.md).
-MB_JAVA17_OPTS=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-modules=jdk.incubator.vector
-)
+# The JVM options of every mishbench JVM (Java 17 opens, the Vector API module), on the driver and on
+# every executor: read from conf/jvm-options.properties, their one place (the pom's tests read it too).
+mb_jvm_options_file="$mb_root/conf/jvm-options.properties"
+mb_jvm_option() { # key -> its value in conf/jvm-options.properties
+  local v
+  v="$(sed -n "s/^$1=//p" "$mb_jvm_options_file" 2>/dev/null)"
+  if [ -z "$v" ]; then
+    echo "${mb_script:-mishbench}: $1 is missing from $mb_jvm_options_file" >&2
+    exit 2
+  fi
+  printf '%s\n' "$v"
+}
+read -r -a MB_JVM_MODULES <<<"$(mb_jvm_option jvm.modules)"
+read -r -a MB_JAVA17_OPTS <<<"$(mb_jvm_option java17.opens) ${MB_JVM_MODULES[*]}"
 
 # A local absolute path as a file:// URI, every byte but [A-Za-z0-9/._~-] percent-encoded: one token
 # without spaces or quotes, so it survives the whitespace splitting of --driver-java-options and
@@ -200,7 +203,7 @@ USAGE
 
 # Cluster deploy mode runs the driver on another host. A job's --config that is a file here is shipped
 # with the application (spark-submit --files) and the job is given its name, which the driver finds in its
-# working directory (YARN) or among spark.files (io.mishbench.train.ConfigFile). Hadoop URIs and paths
+# working directory (YARN) or among spark.files (io.mishbench.config.ConfigFile). Hadoop URIs and paths
 # that do not exist here (inside a container image, on a shared mount) are passed on as they are.
 # Sets mb_job (the job's arguments) and mb_files (what to ship, comma-separated; empty for nothing).
 mb_ship_config() { # job arguments...

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ final class ActivationsCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    if (!plot.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+    if (!plot.toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new IllegalArgumentException("--plot writes a PNG; give a file name ending in .png, got '" + plot + "'");
     }
     List<ActivationCurve> curves = new ArrayList<>();

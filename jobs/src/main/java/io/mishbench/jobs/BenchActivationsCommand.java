@@ -1,8 +1,8 @@
 package io.mishbench.jobs;
 
-import io.mishbench.activation.ActivationBenchmark;
 import io.mishbench.activation.ActivationRegistry;
-import java.util.Locale;
+import io.mishbench.bench.ActivationBenchmark;
+import io.mishbench.bench.JsonLine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +26,11 @@ final class BenchActivationsCommand implements Callable<Integer> {
   public Integer call() {
     String kernel = ActivationRegistry.floatKernel();
     for (ActivationBenchmark.Result r : ActivationBenchmark.run(elements, repeats)) {
-      spec.commandLine().getOut().println(String.format(Locale.ROOT,
-          "{\"implementation\":\"%s\",\"activation\":\"%s\",\"elements\":%d,\"forward_ms\":%.2f,"
-              + "\"backward_ms\":%.2f,\"total_ms\":%.2f,\"elements_per_sec\":%.4g,\"kernel\":\"%s\"}",
-          r.implementation(), r.activation(), r.elements(), r.forwardMs(), r.backwardMs(), r.totalMs(),
-          r.elementsPerSecond(), r.implementation().equals("mishbench") ? kernel : "nd4j"));
+      spec.commandLine().getOut().println(new JsonLine().put("implementation", r.implementation())
+          .put("activation", r.activation()).put("elements", r.elements()).fixed("forward_ms", r.forwardMs(), 2)
+          .fixed("backward_ms", r.backwardMs(), 2).fixed("total_ms", r.totalMs(), 2)
+          .significant("elements_per_sec", r.elementsPerSecond(), 4)
+          .put("kernel", r.implementation().equals("mishbench") ? kernel : "nd4j"));
     }
     spec.commandLine().getOut().flush();
     return 0;

@@ -1,8 +1,8 @@
 package io.mishbench.jobs;
 
-import io.mishbench.data.AugmentBenchmark;
+import io.mishbench.bench.AugmentBenchmark;
+import io.mishbench.bench.JsonLine;
 import io.mishbench.data.AugmentSettings;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,13 +45,12 @@ final class BenchDataCommand implements Callable<Integer> {
     }
     AugmentSettings settings = AugmentSettings.preset(preset);
     AugmentBenchmark.Result r = AugmentBenchmark.run(settings, resolution, images, batch, classes, shortSide, seed);
-    spec.commandLine().getOut().println(String.format(Locale.ROOT,
-        "{\"resolution\":%d,\"images\":%d,\"batch\":%d,\"preset\":\"%s\",\"classes\":%d,\"source\":\"%dx%d\","
-            + "\"jpeg_kb_per_image\":%.1f,\"decode_ms_per_image\":%.3f,\"augment_ms_per_image\":%.3f,"
-            + "\"batch_ms_per_image\":%.3f,\"total_ms_per_image\":%.3f,\"images_per_sec_per_core\":%.1f}",
-        r.resolution(), r.images(), r.batch(), preset, r.classes(), r.sourceWidth(), r.sourceHeight(),
-        r.jpegKbPerImage(), r.decodeMsPerImage(), r.augmentMsPerImage(), r.batchMsPerImage(), r.totalMsPerImage(),
-        r.imagesPerSecPerCore()));
+    spec.commandLine().getOut().println(new JsonLine().put("resolution", r.resolution()).put("images", r.images())
+        .put("batch", r.batch()).put("preset", preset).put("classes", r.classes())
+        .put("source", r.sourceWidth() + "x" + r.sourceHeight()).fixed("jpeg_kb_per_image", r.jpegKbPerImage(), 1)
+        .fixed("decode_ms_per_image", r.decodeMsPerImage(), 3).fixed("augment_ms_per_image", r.augmentMsPerImage(), 3)
+        .fixed("batch_ms_per_image", r.batchMsPerImage(), 3).fixed("total_ms_per_image", r.totalMsPerImage(), 3)
+        .fixed("images_per_sec_per_core", r.imagesPerSecPerCore(), 1));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -1,7 +1,7 @@
 package io.mishbench.jobs;
 
-import io.mishbench.model.GroupedConvBenchmark;
-import java.util.Locale;
+import io.mishbench.bench.GroupedConvBenchmark;
+import io.mishbench.bench.JsonLine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench-grouped-conv", mixinStandardHelpOptions = true,
     description = "Times a training step of one grouped 3x3 convolution in each implementation (channel slices,"
-        + " SameDiff im2col, the native GroupedConv2D layer the zoo uses, and the ungrouped convolution for scale);"
+        + " the native GroupedConv2D layer the zoo uses, and the ungrouped convolution for scale);"
         + " one JSON object per implementation.")
 final class BenchGroupedConvCommand implements Callable<Integer> {
 
@@ -34,9 +34,9 @@ final class BenchGroupedConvCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     for (GroupedConvBenchmark.Result r : GroupedConvBenchmark.run(channels, groups, size, batch, steps)) {
-      spec.commandLine().getOut().println(String.format(Locale.ROOT,
-          "{\"implementation\":\"%s\",\"channels\":%d,\"groups\":%d,\"size\":%d,\"batch\":%d,\"step_ms\":%.2f}",
-          r.implementation(), r.channels(), r.groups(), r.size(), r.batch(), r.stepMs()));
+      spec.commandLine().getOut().println(new JsonLine().put("implementation", r.implementation())
+          .put("channels", r.channels()).put("groups", r.groups()).put("size", r.size()).put("batch", r.batch())
+          .fixed("step_ms", r.stepMs(), 2));
     }
     spec.commandLine().getOut().flush();
     return 0;

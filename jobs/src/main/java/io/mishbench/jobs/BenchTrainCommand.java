@@ -1,9 +1,10 @@
 package io.mishbench.jobs;
 
+import io.mishbench.bench.JsonLine;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -12,12 +13,16 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
     description = "Measures training throughput of one model in this process (no Spark) on random data; prints one"
         + " JSON object with images_per_sec, step_ms and params.")
 final class BenchTrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "Model name.") String model;
   @Option(names = "--activation", defaultValue = "mish", description = "Activation (default: ${DEFAULT-VALUE}).") String activation;
@@ -40,13 +45,13 @@ final class BenchTrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--batch and --steps must be >= 1 and --warmup >= 0, got " + batch + ", " + steps + " and " + warmup);
     }
-    ModelSpec spec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
-    ComputationGraph net = new ComputationGraph(ModelZoo.build(spec, 1, new Nesterovs(0.01, 0.9), 5e-4));
+    ModelSpec modelSpec = new ModelSpec(model, activation, classes, resolution, channels, width, depth);
+    ComputationGraph net = new ComputationGraph(ModelZoo.build(modelSpec, 1, new Nesterovs(0.01, 0.9), 5e-4));
     net.init();
     Nd4j.getRandom().setSeed(1);
     DataSet data = new DataSet(
         Nd4j.rand(DataType.FLOAT, batch, channels, resolution, resolution),
-        Nd4j.eye(classes).getRows(java.util.stream.IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
+        Nd4j.eye(classes).getRows(IntStream.range(0, batch).map(i -> i % classes).toArray()).castTo(DataType.FLOAT));
     for (int i = 0; i < warmup; i++) {
       net.fit(data);
     }
@@ -63,17 +68,15 @@ final class BenchTrainCommand implements Callable<Integer> {
       Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
     }
     String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-    System.out.println(String.format(Locale.ROOT,
-        "{\"model\":\"%s\",\"activation\":\"%s\",\"resolution\":%d,\"batch\":%d,\"steps\":%d,\"params\":%d,"
-            + "\"images_per_sec\":%.2f,\"step_ms\":%.2f,\"nd4j_extension\":\"%s\",\"threads\":%d,"
-            + "\"backend\":\"%s\",\"loss\":\"%s\"}",
-        model, spec.activation(), resolution, batch, steps, net.numParams(), batch * steps / seconds,
-        1000 * seconds / steps, ext, Runtime.getRuntime().availableProcessors(),
-        Nd4j.getBackend().getClass().getSimpleName(), net.score()));
+    spec.commandLine().getOut().println(new JsonLine().put("model", model).put("activation", modelSpec.activation())
+        .put("resolution", resolution).put("batch", batch).put("steps", steps).put("params", net.numParams())
+        .fixed("images_per_sec", batch * steps / seconds, 2).fixed("step_ms", 1000 * seconds / steps, 2)
+        .put("nd4j_extension", ext).put("threads", Runtime.getRuntime().availableProcessors())
+        .put("backend", Nd4j.getBackend().getClass().getSimpleName()).put("loss", String.valueOf(net.score())));
     if (profileOps) {
-      System.out.flush();
-      System.err.println("ND4J op time by op name, timed steps (OpProfiler):");
-      System.err.println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
+      spec.commandLine().getOut().flush();
+      spec.commandLine().getErr().println("ND4J op time by op name, timed steps (OpProfiler):");
+      spec.commandLine().getErr().println(OpProfiler.getInstance().getLongAggergator().asPercentageString());
     }
     return 0;
   }

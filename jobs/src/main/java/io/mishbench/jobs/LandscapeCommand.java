@@ -1,7 +1,7 @@
 package io.mishbench.jobs;
 
-import io.mishbench.eval.LandscapeRunner;
-import io.mishbench.eval.LandscapeSettings;
+import io.mishbench.experiments.LandscapeRunner;
+import io.mishbench.experiments.LandscapeSettings;
 import io.mishbench.fs.HadoopFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "landscape", mixinStandardHelpOptions = true,
     description = "Draws the Mish paper's landscapes: the output landscape of a random MLP per activation and the"
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
         + " config's checkpoints or results-store runs, or networks it trains per activation and records as runs."
         + " Reads the config's landscape { } block; no Spark.")
 final class LandscapeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--config", required = true, description = "Path or Hadoop URI (hdfs://, s3a://, file:) of the config file (HOCON) with a landscape { } block, e.g."
       + " conf/robustness-quick.conf.")
@@ -40,13 +44,13 @@ final class LandscapeCommand implements Callable<Integer> {
     LandscapeRunner.Plan plan = LandscapeRunner.check(s, conf);
     LandscapeRunner.Result r;
     try {
-      r = LandscapeRunner.run(plan, conf, System.out::println);
+      r = LandscapeRunner.run(plan, conf, spec.commandLine().getOut()::println);
     } catch (IllegalArgumentException e) { // input was checked: anything now is a failure while working
       throw new IllegalStateException(e.getMessage(), e);
     }
-    System.out.println();
-    System.out.print(r.markdown());
-    System.out.printf("landscape: %d files -> %s%n", r.files().size(), s.output().toAbsolutePath());
+    spec.commandLine().getOut().println();
+    spec.commandLine().getOut().print(r.markdown());
+    spec.commandLine().getOut().printf("landscape: %d files -> %s%n", r.files().size(), s.output().toAbsolutePath());
     return 0;
   }
 }

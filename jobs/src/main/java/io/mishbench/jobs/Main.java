@@ -1,6 +1,8 @@
 package io.mishbench.jobs;
 
+import io.mishbench.train.Nd4jBinary;
 import java.io.PrintWriter;
+import org.apache.spark.SparkUserAppException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,7 +45,7 @@ public final class Main implements Runnable {
 
   static {
     // before anything loads ND4J: a binary this CPU can run (see Nd4jBinary)
-    io.mishbench.train.Nd4jBinary.selectForThisCpu();
+    Nd4jBinary.selectForThisCpu();
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -53,14 +55,14 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
-  public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+  public static void main(String[] args) throws SparkUserAppException {
     int code = run(args);
     if (inYarnApplicationMaster()) {
       // YARN cluster mode: the driver is a thread of Spark's ApplicationMaster, which records an
       // application whose main called System.exit as FAILED (exit code 16, "Shutdown hook called before
       // final status was reported") even for 0. Return, or hand the code over as Spark's own exception.
       if (code != 0) {
-        throw new org.apache.spark.SparkUserAppException(code);
+        throw new SparkUserAppException(code);
       }
       return;
     }
@@ -78,6 +80,27 @@ public final class Main implements Runnable {
     return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
   }
 
+  /**
+   * Whether {@code e} is bad input: an {@link IllegalArgumentException} that mishbench's own code threw
+   * (its first frame outside the JDK and the config library is in {@code io.mishbench}), i.e. a check of
+   * the command's input. One thrown inside DL4J, ND4J, Spark or Hadoop in the middle of the work is a
+   * failure like any other, reported with its stack trace.
+   */
+  static boolean badInput(Throwable e) {
+    if (!(e instanceof IllegalArgumentException)) {
+      return false;
+    }
+    for (StackTraceElement f : e.getStackTrace()) {
+      String c = f.getClassName();
+      if (c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
+          || c.startsWith("com.typesafe.config.")) {
+        continue;
+      }
+      return c.startsWith("io.mishbench.");
+    }
+    return true;
+  }
+
   /** The configured command line, writing to {@code out} and {@code err}. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
@@ -86,7 +109,7 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           Throwable cause = e;
-          if (cause instanceof IllegalArgumentException) {
+          if (badInput(cause)) {
             commandLine.getErr().println("mishbench " + commandLine.getCommandName() + ": error: " + cause.getMessage());
             return BAD_INPUT;
           }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "models", mixinStandardHelpOptions = true,
     description = "Lists the model zoo with DL4J's parameter count, the weights the papers count (convolution and"
         + " dense weights: no batch norm, no biases) and multiply-accumulates per image, counted from each"
-        + " network's configuration (nothing is allocated).")
+        + " network's configuration (nothing is allocated). Models whose down-sampling needs more than --resolution"
+        + " pixels are named on standard error instead.")
 final class ModelsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -51,8 +52,19 @@ final class ModelsCommand implements Callable<Integer> {
     }
     List<String> names = models == null ? ModelZoo.NAMES : models;
     List<ModelSpec> specs = new ArrayList<>();
-    for (String name : names) { // every spec validated before anything is built
-      specs.add(new ModelSpec(name.trim(), "mish", classes, resolution, channels, width, depth));
+    List<String> tooSmall = new ArrayList<>();
+    for (String raw : names) { // every spec validated before anything is built
+      String name = raw.trim();
+      ModelZoo.requireKnown(name);
+      if (resolution < ModelZoo.minResolution(name)) {
+        tooSmall.add(name + " (needs >= " + ModelZoo.minResolution(name) + " pixels: "
+            + ModelZoo.minResolutionReason(name) + ")");
+        continue;
+      }
+      specs.add(new ModelSpec(name, "mish", classes, resolution, channels, width, depth));
+    }
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("no model fits --resolution " + resolution + ": " + String.join("; ", tooSmall));
     }
     PrintWriter out = spec.commandLine().getOut();
     List<String> rows = new ArrayList<>();
@@ -75,6 +87,10 @@ final class ModelsCommand implements Callable<Integer> {
       out.println("[\n" + String.join(",\n", rows) + "\n]");
     }
     out.flush();
+    if (!tooSmall.isEmpty()) {
+      spec.commandLine().getErr().println("models: not listed at --resolution " + resolution + ": "
+          + String.join("; ", tooSmall));
+    }
     return 0;
   }
 }

@@ -1,6 +1,5 @@
 package io.mishbench.jobs;
 
-import org.apache.hadoop.conf.Configuration;
 import io.mishbench.data.DatasetPreparer;
 import io.mishbench.data.ImageDecoder;
 import io.mishbench.data.Manifest;
@@ -8,9 +7,12 @@ import io.mishbench.fs.HadoopFiles;
 import io.mishbench.fs.StoreProbe;
 import io.mishbench.train.SparkSetup;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = "Turns an ImageNet-style dataset (train/<class>/*, val/<class>/* or a flat val/ with a labels file)"
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
         + " be used are skipped and listed in the manifest with their reason. A rerun with the same input and options"
         + " does nothing.")
 final class PrepareCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--input", required = true, description = "Dataset root: a path or hdfs://, s3a://, file: URI.")
   String input;
@@ -73,12 +77,12 @@ final class PrepareCommand implements Callable<Integer> {
     Configuration conf = HadoopFiles.configuration();
     StoreProbe.check(conf, options.input(), options.output(), options.valLabels(), options.classIndex());
     if (DatasetPreparer.validate(options, conf).upToDate() != null) {
-      System.out.printf("prepare: %s is up to date (same input and options), nothing to do%n", options.output());
+      spec.commandLine().getOut().printf("prepare: %s is up to date (same input and options), nothing to do%n", options.output());
       return 0;
     }
     try (JavaSparkContext sc = SparkSetup.context("mishbench prepare")) {
       Manifest m = DatasetPreparer.prepare(sc, options);
-      System.out.printf("prepare: %d classes, %d train and %d val images (%d skipped) -> %s%n",
+      spec.commandLine().getOut().printf("prepare: %d classes, %d train and %d val images (%d skipped) -> %s%n",
           m.classes().size(), m.train().count(), m.val().count(), m.skipped().size(), options.output());
     }
     return 0;

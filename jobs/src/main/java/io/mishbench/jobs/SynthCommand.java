@@ -4,11 +4,15 @@ import io.mishbench.data.SynthDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = "Generates an ImageNet-style dataset of oriented gratings (train/ and val/ folders of PNGs).")
 final class SynthCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--output", required = true, description = "Folder to write train/ and val/ into.")
   Path output;
@@ -28,7 +32,7 @@ final class SynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int n = SynthDataset.generate(new SynthDataset.Options(output, classes, perClass, size, seed));
-    System.out.printf("synth: wrote %d images of %d classes to %s%n", n, classes, output.toAbsolutePath());
+    spec.commandLine().getOut().printf("synth: wrote %d images of %d classes to %s%n", n, classes, output.toAbsolutePath());
     return 0;
   }
 }

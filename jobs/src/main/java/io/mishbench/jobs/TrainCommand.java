@@ -13,11 +13,15 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Trains one run (the config's model, activation, augmentation and seed) with parameter averaging,"
         + " resuming from its checkpoint when an earlier attempt was interrupted; a finished run is not trained again.")
 final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Mixin ExperimentOptions options;
 
@@ -31,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
       String runId = SparkTrainer.runId(cfg, cfg.cell(), in.dataset());
       Optional<RunLock> lock = RunLock.acquire(store.runDir(runId), sc.hadoopConfiguration());
       if (lock.isEmpty()) {
-        System.err.println("train: " + runId + " is being trained by another driver (see its lock file)");
+        spec.commandLine().getErr().println("train: " + runId + " is being trained by another driver (see its lock file)");
         return Main.FAILED;
       }
       try (RunLock held = lock.get()) {
@@ -41,11 +45,11 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     if (r.status() == RunResult.Status.DIVERGED) {
-      System.err.printf("train: %s diverged: loss %s in epoch %d at step %d -> %s%n", r.runId(), r.divergence().loss(),
+      spec.commandLine().getErr().printf("train: %s diverged: loss %s in epoch %d at step %d -> %s%n", r.runId(), r.divergence().loss(),
           r.divergence().epoch(), r.divergence().step(), cfg.results());
       return Main.FAILED;
     }
-    System.out.printf("train: %s top-1 %.2f%% top-5 %.2f%% loss %.4f, %.0f s, %.1f img/s -> %s%n", r.runId(),
+    spec.commandLine().getOut().printf("train: %s top-1 %.2f%% top-5 %.2f%% loss %.4f, %.0f s, %.1f img/s -> %s%n", r.runId(),
         100 * r.top1(), 100 * r.top5(), r.loss(), r.wallSeconds(), r.imagesPerSecond(), cfg.results());
     return 0;
   }

@@ -1,6 +1,7 @@
 package io.mishbench.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mishbench.results.ResultsStore;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /** Every subcommand's --help, and the exit codes of bad input (all before Spark would start). */
 class MainTest {
@@ -47,6 +49,30 @@ class MainTest {
     if (command.equals("prepare")) {
       assertTrue(o.out().contains("--val-labels") && o.out().contains("--class-index"), o.out());
     }
+  }
+
+  @Test
+  void anIllegalArgumentFromInsideTheLibrariesIsAFailureNotBadInput() throws Exception {
+    IllegalArgumentException ours = new IllegalArgumentException("--batch must be >= 1");
+    ours.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("java.util.Objects", "checkIndex", "Objects.java", 1),
+        new StackTraceElement("io.mishbench.jobs.BenchTrainCommand", "call", "BenchTrainCommand.java", 2)});
+    assertTrue(Main.badInput(ours));
+    IllegalArgumentException dl4j = new IllegalArgumentException("Invalid input: expected rank 4");
+    dl4j.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("org.nd4j.common.base.Preconditions", "throwEx", "Preconditions.java", 1),
+        new StackTraceElement("org.deeplearning4j.nn.layers.convolution.ConvolutionLayer", "preOutput", "C.java", 2),
+        new StackTraceElement("io.mishbench.train.SparkTrainer", "run", "SparkTrainer.java", 3)});
+    assertFalse(Main.badInput(dl4j));
+    assertFalse(Main.badInput(new IllegalStateException("x")));
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+    int code = cl.getExecutionExceptionHandler().handleExecutionException(dl4j, cl, null);
+    assertEquals(Main.FAILED, code);
+    assertTrue(err.toString().contains("failed: java.lang.IllegalArgumentException: Invalid input")
+        && err.toString().contains("at org.deeplearning4j"), err.toString());
   }
 
   @Test

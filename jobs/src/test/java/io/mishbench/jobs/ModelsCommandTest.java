@@ -48,6 +48,16 @@ class ModelsCommandTest {
   }
 
   @Test
+  void modelsThatDoNotFitTheResolutionAreNamedNotFatal() {
+    MainTest.Outcome o = MainTest.run("models", "--resolution", "96", "--classes", "10");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().lines().anyMatch(l -> l.startsWith("resnet20 ")), o.out());
+    assertTrue(o.out().lines().noneMatch(l -> l.startsWith("spinenet49")), o.out());
+    assertTrue(o.err().contains("not listed at --resolution 96: spinenet49 (needs >= 128 pixels"), o.err());
+    assertEquals(ModelZoo.NAMES.size(), o.out().lines().count(), "a header and every model but spinenet49");
+  }
+
+  @Test
   void badInputNamesTheLimit() {
     MainTest.Outcome unknown = MainTest.run("models", "--model", "vgg16");
     assertEquals(Main.BAD_INPUT, unknown.code());

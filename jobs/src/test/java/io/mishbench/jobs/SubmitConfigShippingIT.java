@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In cluster deploy mode the submit scripts ship a local {@code --config} file with the application
- * ({@code --files}) and pass its name, which the driver finds (io.mishbench.train.ConfigFile); URIs and
+ * ({@code --files}) and pass its name, which the driver finds (io.mishbench.config.ConfigFile); URIs and
  * paths that only exist on the cluster are passed on untouched; client mode changes nothing.
  */
 class SubmitConfigShippingIT {

@@ -88,6 +88,21 @@ class SubmitScriptsHelpIT {
   }
 
   @Test
+  void helpAndVersionStartNoSpark() throws Exception {
+    for (List<String> args : List.of(List.of("synth", "--help"), List.of("--version"), List.of("help", "train"))) {
+      Result r = run(Map.of("SPARK_HOME", fakeSparkHome().toString()), "mishbench", args.toArray(String[]::new));
+      assertEquals(0, r.code(), args + ": " + r.out());
+      // SparkSubmit's own lines: its host name lookup ("Your hostname ... resolves to a loopback address"),
+      // its logging set-up; the JVM's "Using incubator modules" line is not Spark's
+      assertFalse(r.out().contains("hostname") || r.out().contains("loopback") || r.out().contains("SparkSubmit")
+          || r.out().contains("Spark's default log4j profile") || r.out().contains(" WARN Utils"),
+          args + " printed Spark's own lines:\n" + r.out());
+      assertNothingStarted();
+    }
+    assertTrue(run(Map.of(), "mishbench", "synth", "--help").out().contains("Usage: mishbench synth"));
+  }
+
+  @Test
   void anUnreachableMasterIsRefusedQuickly() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

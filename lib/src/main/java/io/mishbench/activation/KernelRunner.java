@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KernelRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(KernelRunner.class);
+  private static final Logger log = LoggerFactory.getLogger(KernelRunner.class);
 
   /** The JDK module the fast float32 kernels need ({@code --add-modules=jdk.incubator.vector}). */
   static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -46,9 +46,9 @@ final class KernelRunner {
 
   static {
     if (VECTOR) {
-      LOG.info("float32 activations use the Vector API ({} lanes)", VectorFloatKernels.lanes());
+      log.info("float32 activations use the Vector API ({} lanes)", VectorFloatKernels.lanes());
     } else {
-      LOG.warn("float32 activations use scalar kernels, several times slower: start the JVM with "
+      log.warn("float32 activations use scalar kernels, several times slower: start the JVM with "
           + "--add-modules={} (submit-scripts/mishbench does) for the SIMD ones", VECTOR_MODULE);
     }
   }

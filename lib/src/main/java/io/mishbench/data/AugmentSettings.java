@@ -2,6 +2,7 @@ package io.mishbench.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -198,7 +199,7 @@ public record AugmentSettings(
     for (int i = 0; i < names.size(); i++) {
       m.put(names.get(i), settings.get(i));
     }
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.mishbench.data;
 import io.mishbench.data.AugmentedBatch.Mix;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -127,7 +128,7 @@ public final class BatchAugmenter implements Serializable {
     Frame f = new Frame(channels, height, width);
     for (int i = 0; i < n; i++) {
       Mix m = mixing ? choose(s, rng.nextDouble()) : Mix.NONE;
-      java.util.Arrays.fill(y, 0);
+      Arrays.fill(y, 0);
       int o = i * pixels;
       switch (m) {
         case NONE -> {

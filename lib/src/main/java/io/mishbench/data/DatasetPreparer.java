@@ -16,10 +16,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -176,7 +180,7 @@ public final class DatasetPreparer {
   }
 
   private static void diff(List<String> d, String what, Object was, Object now) {
-    if (!java.util.Objects.equals(was, now)) {
+    if (!Objects.equals(was, now)) {
       String a = String.valueOf(was);
       String b = String.valueOf(now);
       d.add(what + " " + (a.length() > 80 ? a.substring(0, 80) + "..." : a) + " (now "
@@ -284,7 +288,7 @@ public final class DatasetPreparer {
       fs.delete(staging, true);
       throw new IOException("cannot move " + staging + " to " + shards);
     }
-    java.util.Set<String> previous = shardFolders(o.output(), conf); // the dataset being replaced
+    Set<String> previous = shardFolders(o.output(), conf); // the dataset being replaced
     Manifest m =
         new Manifest(
             Manifest.FORMAT_VERSION, o.input().toString(), resolution, channels, encodingName(encoding), o.seed(),
@@ -311,16 +315,16 @@ public final class DatasetPreparer {
   }
 
   /** The shard folders the manifest at {@code output} uses; empty when there is none or it is unreadable. */
-  private static java.util.Set<String> shardFolders(URI output, Configuration conf) {
+  private static Set<String> shardFolders(URI output, Configuration conf) {
     try {
       Manifest m = HadoopFiles.readJson(HadoopFiles.child(output, Manifest.FILE_NAME), Manifest.class, conf);
-      java.util.Set<String> folders = new java.util.HashSet<>();
+      Set<String> folders = new HashSet<>();
       for (Manifest.Split s : List.of(m.train(), m.val())) {
         s.shards().forEach(sh -> folders.add(sh.file().substring(0, Math.max(0, sh.file().indexOf('/')))));
       }
       return folders;
     } catch (IOException | RuntimeException e) {
-      return java.util.Set.of();
+      return Set.of();
     }
   }
 
@@ -356,7 +360,7 @@ public final class DatasetPreparer {
   }
 
   private static String encodingName(ImageDecoder.Encoding e) {
-    return e.name().toLowerCase(java.util.Locale.ROOT);
+    return e.name().toLowerCase(Locale.ROOT);
   }
 
   /**

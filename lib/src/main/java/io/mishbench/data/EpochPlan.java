@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -53,7 +54,7 @@ public final class EpochPlan {
     for (int i = 0; i < shardOrder.length; i++) {
       shardOrder[i] = i;
     }
-    Collections.shuffle(Arrays.asList(shardOrder), new java.util.Random(mix(seed, epoch, -1)));
+    Collections.shuffle(Arrays.asList(shardOrder), new Random(mix(seed, epoch, -1)));
 
     List<List<List<Ref>>> plan = new ArrayList<>(workers);
     int shardPos = 0;

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
@@ -91,7 +94,7 @@ public final class FashionMnistImporter {
 
   /** The IDX files {@link #read} needs that are missing from {@code idxDir} (empty when all are there). */
   public static List<String> missingFiles(Path idxDir) {
-    List<String> missing = new java.util.ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (String prefix : List.of("train", "t10k")) {
       for (String kind : List.of("-images-idx3-ubyte", "-labels-idx1-ubyte")) {
         String base = prefix + kind;
@@ -122,7 +125,7 @@ public final class FashionMnistImporter {
     }
     int[] perClass = new int[CLASSES.size()];
     int written = 0;
-    java.util.Set<Path> files = new java.util.HashSet<>();
+    Set<Path> files = new HashSet<>();
     for (int i = 0; i < images.length; i++) {
       int label = labels[i] & 0xFF;
       if (label >= CLASSES.size()) {
@@ -180,7 +183,7 @@ public final class FashionMnistImporter {
         throw new IllegalArgumentException(p + ": expected up to " + MAX_COUNT + " images of 28x28, the header claims "
             + n + " of " + rows + "x" + cols + " (a corrupt or foreign IDX file)");
       }
-      List<byte[]> images = new java.util.ArrayList<>(); // grown as read: a lying count cannot allocate
+      List<byte[]> images = new ArrayList<>(); // grown as read: a lying count cannot allocate
       try {
         while (images.size() < n) {
           byte[] img = new byte[28 * 28];

@@ -1,6 +1,7 @@
 package io.mishbench.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -297,7 +298,7 @@ public final class ImageAugmenter implements Serializable {
     int plane = resolution * resolution;
     float inv255 = 1f / 255f;
     for (int y = 0; y < resolution; y++) {
-      java.util.Arrays.fill(acc, 0f);
+      Arrays.fill(acc, 0f);
       int base = y * ay.taps();
       for (int k = 0; k < ay.count()[y]; k++) {
         float w = ay.weights()[base + k] * inv255;

@@ -176,7 +176,7 @@ public final class ImageDecoder {
    * The pixels of a decoded image with {@code channels} channels: read straight from an unpadded grey
    * or {@code TYPE_3BYTE_BGR} raster (what ImageIO returns for PNG and JPEG), converted otherwise.
    */
-  static Pixels toPixels(BufferedImage img, int channels) {
+  public static Pixels toPixels(BufferedImage img, int channels) {
     int w = img.getWidth();
     int h = img.getHeight();
     if (channels == 1 && img.getType() == BufferedImage.TYPE_BYTE_GRAY && compact(img, 1)) {

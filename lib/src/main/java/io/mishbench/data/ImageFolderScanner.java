@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -108,7 +109,7 @@ public final class ImageFolderScanner {
         throw new IllegalArgumentException("dataset " + root + " is empty: " + trainDir + " has no class folders");
       }
       // train images per folder, before class indices are known
-      Map<String, List<FileStatus>> trainFiles = new java.util.TreeMap<>();
+      Map<String, List<FileStatus>> trainFiles = new TreeMap<>();
       for (String folder : folders) {
         List<FileStatus> images = images(fs, HadoopFiles.child(trainDir, folder), skipped);
         if (images.isEmpty()) {

@@ -18,12 +18,12 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  * Building blocks shared by every model family, each adding vertices to a graph and returning the
  * name of its output vertex.
  */
-final class Blocks {
+public final class Blocks {
 
   private final GraphBuilder graph;
   private final ActivationRegistry.Spec activation;
 
-  Blocks(GraphBuilder graph, ActivationRegistry.Spec activation) {
+  public Blocks(GraphBuilder graph, ActivationRegistry.Spec activation) {
     this.graph = graph;
     this.activation = activation;
   }
@@ -60,7 +60,7 @@ final class Blocks {
    * The grouped convolution of {@link #groupedConvBnAct} alone, as one layer named {@code name}: DL4J's
    * ConvolutionLayer for one group, else {@link GroupedConv2D}.
    */
-  String groupedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
+  public String groupedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
     checkGroups(name, inChannels, nOut, groups);
     graph.addLayer(name, groups == 1 ? conv(nOut, kernel, stride) : new GroupedConv2D(inChannels, nOut, kernel, stride, groups),
         input);
@@ -73,7 +73,7 @@ final class Blocks {
    * {@code name_g<i>_W}), concatenated into vertex {@code name}. Exact, but much slower and larger
    * in memory than {@link GroupedConv2D}.
    */
-  String channelSlicedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
+  public String channelSlicedConv(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
     checkGroups(name, inChannels, nOut, groups);
     int in = inChannels / groups;
     String[] parts = new String[groups];

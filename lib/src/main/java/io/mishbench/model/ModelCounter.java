@@ -59,9 +59,6 @@ public final class ModelCounter {
     if (layer instanceof GroupedConv2D g) {
       return g.weightCount();
     }
-    if (layer instanceof GroupedConvolution g) {
-      return g.weightCount();
-    }
     if (layer instanceof DepthwiseConvolution2D d) {
       return d.getNIn() * d.getDepthMultiplier() * area(d.getKernelSize());
     }
@@ -79,7 +76,7 @@ public final class ModelCounter {
 
   /** Output positions each weight is applied at: height x width of a convolution's output, else 1. */
   private static long positions(Layer layer, InputType out) {
-    if ((layer instanceof ConvolutionLayer || layer instanceof GroupedConv2D || layer instanceof GroupedConvolution)
+    if ((layer instanceof ConvolutionLayer || layer instanceof GroupedConv2D)
         && out instanceof InputType.InputTypeConvolutional c) {
       return c.getHeight() * c.getWidth();
     }

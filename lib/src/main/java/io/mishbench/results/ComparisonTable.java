@@ -3,6 +3,7 @@ package io.mishbench.results;
 import io.mishbench.results.TextTable.Cell;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +88,7 @@ public final class ComparisonTable {
             .computeIfAbsent(settings(r).toString(), k -> new ArrayList<>()).add(r);
       }
     }
-    Map<RunResult, Row> rows = new java.util.LinkedHashMap<>();
+    Map<RunResult, Row> rows = new LinkedHashMap<>();
     bySettings.forEach((row, groups) -> {
       if (groups.size() == 1) {
         groups.values().forEach(rs -> rs.forEach(r -> rows.put(r, row)));

@@ -36,6 +36,11 @@ public final class ResultsStore {
     return root;
   }
 
+  /** The Hadoop configuration its files are read and written with. */
+  public Configuration conf() {
+    return conf;
+  }
+
   /** The folder of one run. */
   public URI runDir(String runId) {
     return HadoopFiles.child(HadoopFiles.child(root, "runs"), runId);

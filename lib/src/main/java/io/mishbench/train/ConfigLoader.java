@@ -1,31 +1,22 @@
 package io.mishbench.train;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigIncludeContext;
-import com.typesafe.config.ConfigIncluder;
-import com.typesafe.config.ConfigIncluderClasspath;
-import com.typesafe.config.ConfigIncluderFile;
-import com.typesafe.config.ConfigIncluderURL;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigParseable;
-import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.mishbench.activation.ActivationRegistry;
+import io.mishbench.config.Checks;
+import io.mishbench.config.ConfigFile;
+import io.mishbench.config.ConfigReader;
+import io.mishbench.config.ConfigValidationException;
 import io.mishbench.data.AugmentSettings;
 import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelZoo;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Grid;
+import io.mishbench.train.ExperimentConfig.Schedule;
 import io.mishbench.train.ExperimentConfig.Training;
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,14 +29,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
-import org.apache.hadoop.conf.Configuration;
+import java.util.function.BiFunction;
+import java.util.function.DoubleFunction;
 
 /**
  * Reads an experiment file (HOCON) over the defaults in {@code mishbench-defaults.conf}, applies
  * {@code --set key=value} overrides and validates the result. Every problem is collected with its key
- * path and reported together in one {@link ConfigValidationException}; keys the defaults do not have
- * are errors. Nothing here touches Spark or the datasets, so a bad config fails before any work.
+ * path and reported together in one {@link ConfigValidationException} ({@link ConfigReader}); keys the
+ * defaults do not have are errors. The numeric rules are the records' own ({@link Training}, {@link Schedule}). Nothing here touches Spark or the datasets, so a bad config fails before any work.
  *
  * <p>Augmentations are named presets: the built-in ones ({@link AugmentSettings#PRESETS}) and those an
  * experiment file defines under {@code augmentation-presets}, each a base preset plus overridden keys
@@ -73,167 +64,56 @@ public final class ConfigLoader {
 
   /** Loads {@code location} (a path or Hadoop URI, see {@link ConfigFile}) with {@code overrides}. */
   public static ExperimentConfig load(String location, List<String> overrides) {
-    return fromConfig(parse(location, overrides), location);
-  }
-
-  /** {@link #parse(String, List)} of a local file. */
-  public static Config parse(Path file, List<String> overrides) {
-    return parse(file.toString(), overrides);
-  }
-
-  /**
-   * The HOCON of {@code location} (a path or Hadoop URI, read by {@link ConfigFile}) with
-   * {@code overrides} applied, not yet validated: what every command's config loader (this one, the
-   * robustness and landscape ones) starts from.
-   *
-   * @throws IllegalArgumentException when the file is missing, unreadable or not HOCON ({@link ConfigFile}), an
-   *     include is missing, a substitution resolves to nothing ({@link #resolve}), or an override is malformed
-   */
-  public static Config parse(String location, List<String> overrides) {
-    Config applied = applyOverrides(ConfigFile.parse(location), overrides);
-    // every substitution must resolve, also in blocks this command does not read: a ${NOPE} is a mistake
-    resolve(applied.withFallback(ConfigFactory.parseResources(ConfigLoader.class, "/mishbench-defaults.conf")),
-        location);
-    return applied;
-  }
-
-  /**
-   * Resolves the substitutions of {@code merged} (other keys, environment variables).
-   *
-   * @throws IllegalArgumentException naming every key whose {@code ${...}} resolves to nothing (no such
-   *     key and no such environment variable), with where it is written
-   */
-  public static Config resolve(Config merged, String origin) {
-    try {
-      return merged.resolve();
-    } catch (ConfigException.UnresolvedSubstitution e) {
-      Config partial = merged.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
-      List<String> problems = new ArrayList<>();
-      unresolved(partial.root(), "", problems);
-      if (problems.isEmpty()) {
-        problems.add(e.getMessage());
-      }
-      throw new IllegalArgumentException("config " + origin + ": " + String.join("; ", problems), e);
-    }
-  }
-
-  private static void unresolved(ConfigObject obj, String prefix, List<String> problems) {
-    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String key = prefix + ConfigUtil.quoteString(e.getKey()).replaceAll("^\"([A-Za-z0-9_-]+)\"$", "$1");
-      ConfigValue v = e.getValue();
-      try {
-        if (v instanceof ConfigObject child) {
-          unresolved(child, key + ".", problems);
-        } else {
-          v.valueType();
-          if (v instanceof com.typesafe.config.ConfigList list) {
-            list.forEach(ConfigValue::valueType);
-          }
-        }
-      } catch (ConfigException.NotResolved nr) {
-        java.util.Set<String> refs = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{\\??[^}]+}").matcher(v.render());
-        while (m.find()) {
-          refs.add(m.group());
-        }
-        String where = v.origin() == null || v.origin().description().startsWith("merge of") ? ""
-            : "; " + v.origin().description();
-        problems.add(key + ": " + (refs.isEmpty() ? v.render() : String.join(", ", refs)) + " is not set (no such"
-            + " key, and no such environment variable" + where + ")");
-      }
-    }
-  }
-
-  /**
-   * Includes that must exist: HOCON skips a missing {@code include "x.conf"} silently, which would run
-   * an experiment without the settings the user meant to include.
-   */
-  static final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
-      ConfigIncluderClasspath {
-
-    @Override
-    public ConfigIncluder withFallback(ConfigIncluder fallback) {
-      return this;
-    }
-
-    @Override
-    public ConfigObject include(ConfigIncludeContext context, String what) {
-      ConfigParseable p = context.relativeTo(what);
-      if (p == null) {
-        throw new IllegalArgumentException("include \"" + what + "\": not found");
-      }
-      return p.parse(context.parseOptions().setAllowMissing(false));
-    }
-
-    @Override
-    public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) {
-      return ConfigFactory.parseFile(what, context.parseOptions().setAllowMissing(false)).root();
-    }
-
-    @Override
-    public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) {
-      return ConfigFactory.parseURL(what, context.parseOptions().setAllowMissing(false)).root();
-    }
-
-    @Override
-    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-      return ConfigFactory.parseResources(what, context.parseOptions().setAllowMissing(false)).root();
-    }
+    return fromConfig(ConfigFile.parse(location, overrides), location);
   }
 
   /** Validates an already parsed config; {@code origin} names it in errors. */
   public static ExperimentConfig fromConfig(Config user, String origin) {
     Config defaults = ConfigFactory.parseResources(ConfigLoader.class, "/mishbench-defaults.conf");
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, ?> e : user.entrySet()) {
-      if (!defaults.hasPathOrNull(e.getKey()) && !e.getKey().startsWith(PRESETS_KEY + ".")) {
-        problems.add(e.getKey() + ": unknown key");
-      }
-    }
-    Config c = resolve(user.withFallback(defaults), origin);
-    Reader r = new Reader(c, problems);
+    ConfigReader r = ConfigReader.over(user, defaults, key -> !key.startsWith(PRESETS_KEY + "."), origin);
+    Config c = r.config();
     Set<String> knownAugmentations = new LinkedHashSet<>(AugmentSettings.PRESETS);
     Map<String, AugmentSettings> presets = new Presets(c, r, knownAugmentations).resolveAll();
     List<String> augmentationNames = List.copyOf(knownAugmentations);
 
-    URI dataset = r.get("dataset", k -> HadoopFiles.resolve(r.requiredString(k)));
-    URI results = r.get("results", k -> HadoopFiles.resolve(r.requiredString(k)));
+    URI dataset = r.get("dataset", k -> HadoopFiles.resolve(r.required(k, "a path or URI")));
+    URI results = r.get("results", k -> HadoopFiles.resolve(r.required(k, "a path or URI")));
     String model = r.get("model", k -> model(c.getString(k)));
     String activation = r.get("activation", k -> ActivationRegistry.canonicalName(c.getString(k)));
-    String augmentation = r.get("augmentation", k -> oneOf(c.getString(k), augmentationNames, "augmentation"));
+    String augmentation = r.get("augmentation", k -> Checks.oneOf(c.getString(k), augmentationNames, "augmentation"));
     Long seed = r.get("seed", c::getLong);
-    Double width = r.get("width", k -> r.range(c.getDouble(k), 0, false, 16));
-    Double depth = r.get("depth", k -> r.range(c.getDouble(k), 0, false, 16));
-    Integer resolution = r.get("resolution", k -> resolution(c.getInt(k)));
+    Double width = r.get("width", ExperimentConfig.MULTIPLIER);
+    Double depth = r.get("depth", ExperimentConfig.MULTIPLIER);
+    Integer resolution = r.get("resolution", k -> ExperimentConfig.checkResolution(c.getInt(k)));
 
-    Integer epochs = r.get("training.epochs", k -> r.intRange(c.getInt(k), 1, 10_000));
-    Integer workers = r.get("training.workers", k -> r.intRange(c.getInt(k), 1, 4096));
-    Integer batch = r.get("training.batch-size-per-worker", k -> r.intRange(c.getInt(k), 1, 65_536));
-    Integer averaging = r.get("training.averaging-frequency", k -> r.intRange(c.getInt(k), 1, 10_000));
-    String optimizer = r.get("training.optimizer", k -> oneOf(c.getString(k), OPTIMIZERS, "optimizer"));
-    Double learningRate = r.get("training.learning-rate", k -> r.range(c.getDouble(k), 0, false, 10));
-    Double momentum = r.get("training.momentum", k -> r.range(c.getDouble(k), 0, true, 0.999999));
-    Double weightDecay = r.get("training.weight-decay", k -> r.range(c.getDouble(k), 0, true, 0.999999));
-    Integer evalBatch = r.get("training.eval-batch-size", k -> r.intRange(c.getInt(k), 1, 65_536));
-    Integer evalEvery = r.get("training.eval-every", k -> r.intRange(c.getInt(k), 1, 10_000));
-    Double target = r.get("training.target-top1", k -> r.range(c.getDouble(k), 0, true, 1));
-    ExperimentConfig.Schedule schedule = schedule(c, r, epochs, learningRate);
+    Integer epochs = r.get("training.epochs", Training.EPOCHS);
+    Integer workers = r.get("training.workers", Training.WORKERS);
+    Integer batch = r.get("training.batch-size-per-worker", Training.BATCH);
+    Integer averaging = r.get("training.averaging-frequency", Training.EVERY);
+    String optimizer = r.get("training.optimizer", k -> Checks.oneOf(c.getString(k), OPTIMIZERS, "optimizer"));
+    Double learningRate = r.get("training.learning-rate", Training.LEARNING_RATE);
+    Double momentum = r.get("training.momentum", Training.FRACTION);
+    Double weightDecay = r.get("training.weight-decay", Training.FRACTION);
+    Integer evalBatch = r.get("training.eval-batch-size", Training.BATCH);
+    Integer evalEvery = r.get("training.eval-every", Training.EVERY);
+    Double target = r.get("training.target-top1", Training.TARGET);
+    Schedule schedule = schedule(c, r, epochs, learningRate);
 
-    List<String> models = r.get("grid.models", k -> nonEmpty(c.getStringList(k).stream().map(ConfigLoader::model).toList()));
+    List<String> models = r.get("grid.models",
+        k -> Checks.distinctNonEmpty(c.getStringList(k).stream().map(ConfigLoader::model).toList()));
     List<String> activations = r.get("grid.activations",
-        k -> nonEmpty(c.getStringList(k).stream().map(ActivationRegistry::canonicalName).distinct().toList()));
-    List<String> augmentations = r.get("grid.augmentations",
-        k -> nonEmpty(c.getStringList(k).stream().map(a -> oneOf(a, augmentationNames, "augmentation")).toList()));
-    List<Long> seeds = r.get("grid.seeds", k -> nonEmpty(c.getLongList(k)));
+        k -> Checks.distinctNonEmpty(c.getStringList(k).stream().map(ActivationRegistry::canonicalName).toList()));
+    List<String> augmentations = r.get("grid.augmentations", k -> Checks.distinctNonEmpty(
+        c.getStringList(k).stream().map(a -> Checks.oneOf(a, augmentationNames, "augmentation")).toList()));
+    List<Long> seeds = r.get("grid.seeds", k -> Checks.distinctNonEmpty(c.getLongList(k)));
     List<String> rowNames = r.get("grid.rows", c::getStringList);
     List<ExperimentConfig.Row> rows = null;
     if (rowNames != null && !rowNames.isEmpty()) {
-      rows = r.get("grid.rows", k -> nonEmpty(rowNames.stream().map(s -> row(s, augmentationNames)).toList()));
+      rows = r.get("grid.rows",
+          k -> Checks.distinctNonEmpty(rowNames.stream().map(s -> row(s, augmentationNames)).toList()));
     }
 
-    if (!problems.isEmpty()) {
-      throw new ConfigValidationException(origin, problems);
-    }
+    r.throwIfAny(origin);
     Training training = new Training(epochs, workers, batch, averaging, optimizer, learningRate, momentum, weightDecay,
         evalBatch, schedule, evalEvery, target);
     Grid grid = rows == null
@@ -245,16 +125,17 @@ public final class ConfigLoader {
   }
 
   /** {@code training.lr-schedule}, checked against the epochs and base rate when those are valid. */
-  private static ExperimentConfig.Schedule schedule(Config c, Reader r, Integer epochs, Double learningRate) {
+  private static Schedule schedule(Config c, ConfigReader r, Integer epochs, Double learningRate) {
     String p = "training.lr-schedule.";
-    String kind = r.get(p + "kind", k -> oneOf(c.getString(k), LearningRateSchedule.KINDS, "learning-rate schedule"));
-    Long warmup = r.get(p + "warmup-steps", k -> (long) r.intRange(c.getInt(k), 0, 100_000_000));
-    Double warmupPower = r.get(p + "warmup-power", k -> r.range(c.getDouble(k), 0, false, 10));
+    String kind = r.get(p + "kind",
+        k -> Checks.oneOf(c.getString(k), LearningRateSchedule.KINDS, "learning-rate schedule"));
+    Integer warmup = r.get(p + "warmup-steps", Schedule.WARMUP_STEPS);
+    Double warmupPower = r.get(p + "warmup-power", Schedule.POWER);
     List<Integer> milestones = r.get(p + "milestones", k -> milestones(c.getIntList(k), epochs));
-    Double gamma = r.get(p + "gamma", k -> r.range(c.getDouble(k), 0, false, 1));
-    Double power = r.get(p + "power", k -> r.range(c.getDouble(k), 0, false, 10));
+    Double gamma = r.get(p + "gamma", Schedule.GAMMA);
+    Double power = r.get(p + "power", Schedule.POWER);
     Double min = r.get(p + "min", k -> {
-      double v = r.range(c.getDouble(k), 0, true, 10);
+      double v = Schedule.MIN.check(c.getDouble(k));
       if (learningRate != null && v >= learningRate) {
         throw new IllegalArgumentException("must be below training.learning-rate (" + learningRate + "), got " + v);
       }
@@ -264,7 +145,7 @@ public final class ConfigLoader {
         || min == null) {
       return null;
     }
-    return new ExperimentConfig.Schedule(kind, warmup, warmupPower, milestones, gamma, power, min);
+    return new Schedule(kind, warmup, warmupPower, milestones, gamma, power, min);
   }
 
   private static List<Integer> milestones(List<Integer> epochs, Integer total) {
@@ -287,59 +168,13 @@ public final class ConfigLoader {
     if (slash <= 0 || slash == s.length() - 1) {
       throw new IllegalArgumentException("a row is \"model/augmentation\", e.g. \"cspresnext50/paper\", got '" + s + "'");
     }
-    return new ExperimentConfig.Row(model(s.substring(0, slash)), oneOf(s.substring(slash + 1), augmentations, "augmentation"));
-  }
-
-  private static int resolution(int v) {
-    if (v != 0 && (v < 8 || v > 1024)) {
-      throw new IllegalArgumentException("must be 0 (the prepared dataset's image size) or in [8, 1024], got " + v);
-    }
-    return v;
-  }
-
-  /** Applies {@code key=value} overrides; a value starting with '[' or '{' is parsed as HOCON. */
-  public static Config applyOverrides(Config user, List<String> overrides) {
-    Config c = user;
-    for (String o : overrides) {
-      int eq = o.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--set expects key=value, got '" + o + "'");
-      }
-      String key = o.substring(0, eq).trim();
-      String value = o.substring(eq + 1).trim();
-      try {
-        if (value.startsWith("[") || value.startsWith("{")) {
-          c = ConfigFactory.parseString(key + " = " + value).withFallback(c);
-        } else {
-          c = c.withValue(key, ConfigValueFactory.fromAnyRef(value));
-        }
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException("--set " + o + ": " + e.getMessage(), e);
-      }
-    }
-    return c;
+    return new ExperimentConfig.Row(
+        model(s.substring(0, slash)), Checks.oneOf(s.substring(slash + 1), augmentations, "augmentation"));
   }
 
   private static String model(String name) {
     ModelZoo.requireKnown(name);
     return name;
-  }
-
-  private static String oneOf(String value, List<String> allowed, String what) {
-    if (!allowed.contains(value)) {
-      throw new IllegalArgumentException("unknown " + what + " '" + value + "'; known: " + String.join(", ", allowed));
-    }
-    return value;
-  }
-
-  private static <T> List<T> nonEmpty(List<T> list) {
-    if (list.isEmpty()) {
-      throw new IllegalArgumentException("must not be empty");
-    }
-    if (new TreeSet<>(list.stream().map(String::valueOf).toList()).size() != list.size()) {
-      throw new IllegalArgumentException("has duplicates: " + list);
-    }
-    return List.copyOf(list);
   }
 
   /**
@@ -349,13 +184,13 @@ public final class ConfigLoader {
    */
   private static final class Presets {
     private final Config c;
-    private final Reader r;
+    private final ConfigReader r;
     private final Set<String> known;
     private final Map<String, Config> defined = new TreeMap<>();
     private final Map<String, AugmentSettings> resolved = new LinkedHashMap<>();
     private final Set<String> failed = new HashSet<>();
 
-    Presets(Config c, Reader r, Set<String> known) {
+    Presets(Config c, ConfigReader r, Set<String> known) {
       this.c = c;
       this.r = r;
       this.known = known;
@@ -415,7 +250,7 @@ public final class ConfigLoader {
         }
       }
       String base = p.hasPath("base")
-          ? r.get(path + ".base", k -> oneOf(c.getString(k), List.copyOf(known), "augmentation"))
+          ? r.get(path + ".base", k -> Checks.oneOf(c.getString(k), List.copyOf(known), "augmentation"))
           : "none";
       List<String> next = new ArrayList<>(chain);
       next.add(name);
@@ -469,67 +304,18 @@ public final class ConfigLoader {
       number(p, k, "label-smoothing", b::labelSmoothing);
     }
 
-    private void number(Config p, String prefix, String key, java.util.function.DoubleFunction<?> set) {
+    private void number(Config p, String prefix, String key, DoubleFunction<?> set) {
       if (p.hasPath(key)) {
         r.get(prefix + key, k -> set.apply(c.getDouble(k)));
       }
     }
 
-    private Object pair(String key, java.util.function.BiFunction<Double, Double, ?> set) {
+    private Object pair(String key, BiFunction<Double, Double, ?> set) {
       List<Double> v = c.getDoubleList(key);
       if (v.size() != 2) {
         throw new IllegalArgumentException("must be [min, max], got " + v);
       }
       return set.apply(v.get(0), v.get(1));
-    }
-  }
-
-  /**
-   * {@code read.apply(key)}, or null with the failure added to {@code problems} as one line naming the
-   * key ("required", "wrong type (...)" or the message): how every config loader (this one, the
-   * robustness and landscape ones) reports all problems of a file at once.
-   */
-  public static <T> T readOrReport(String key, Function<String, T> read, List<String> problems) {
-    try {
-      return read.apply(key);
-    } catch (ConfigException.Missing e) {
-      problems.add(key + ": required");
-    } catch (ConfigException.WrongType e) {
-      problems.add(key + ": wrong type (" + e.getMessage().replaceFirst("^.*?: ", "") + ")");
-    } catch (ConfigException | IllegalArgumentException e) {
-      problems.add(key + ": " + e.getMessage());
-    }
-    return null;
-  }
-
-  /** Reads keys, turning each failure into a problem line and a placeholder value. */
-  private record Reader(Config c, List<String> problems) {
-
-    <T> T get(String key, Function<String, T> read) {
-      return readOrReport(key, read, problems);
-    }
-
-    String requiredString(String key) {
-      if (c.getIsNull(key)) {
-        throw new IllegalArgumentException("required (a path or URI)");
-      }
-      return c.getString(key);
-    }
-
-    int intRange(int v, int min, int max) {
-      if (v < min || v > max) {
-        throw new IllegalArgumentException("must be in [" + min + ", " + max + "], got " + v);
-      }
-      return v;
-    }
-
-    double range(double v, double min, boolean minInclusive, double max) {
-      boolean ok = (minInclusive ? v >= min : v > min) && v <= max;
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "must be in " + (minInclusive ? "[" : "(") + min + ", " + max + "], got " + v);
-      }
-      return v;
     }
   }
 }

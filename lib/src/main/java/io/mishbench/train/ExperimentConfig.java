@@ -1,8 +1,11 @@
 package io.mishbench.train;
 
+import io.mishbench.config.IntRange;
+import io.mishbench.config.Interval;
 import io.mishbench.data.AugmentSettings;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +36,32 @@ public record ExperimentConfig(
     int resolution,
     Map<String, AugmentSettings> augmentations) {
 
+  /** {@code width} and {@code depth}. */
+  public static final Interval MULTIPLIER = Interval.openClosed(0, 16);
+
+  /** {@code resolution} when it is not 0. */
+  public static final IntRange RESOLUTION = IntRange.of(8, 1024);
+
   public ExperimentConfig {
-    if (resolution != 0 && (resolution < 8 || resolution > 1024)) {
-      throw new IllegalArgumentException(
-          "resolution must be 0 (the prepared dataset's image size) or in [8, 1024], got " + resolution);
+    MULTIPLIER.check("width", width);
+    MULTIPLIER.check("depth", depth);
+    if (resolution != 0) {
+      RESOLUTION.check("resolution (or 0)", resolution);
     }
-    augmentations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(augmentations));
+    augmentations = Collections.unmodifiableMap(new LinkedHashMap<>(augmentations));
+  }
+
+  /**
+   * {@code v} when it is 0 or in {@link #RESOLUTION}.
+   *
+   * @throws IllegalArgumentException naming both choices
+   */
+  public static int checkResolution(int v) {
+    if (v != 0 && !RESOLUTION.contains(v)) {
+      throw new IllegalArgumentException(
+          "must be 0 (the prepared dataset's image size) or in " + RESOLUTION + ", got " + v);
+    }
+    return v;
   }
 
   /** A config with the dataset's own resolution and only the built-in augmentation presets. */
@@ -121,6 +144,31 @@ public record ExperimentConfig(
       int evalEvery,
       double targetTop1) {
 
+    public static final IntRange EPOCHS = IntRange.of(1, 10_000);
+    public static final IntRange WORKERS = IntRange.of(1, 4096);
+    /** {@code batch-size-per-worker} and {@code eval-batch-size}. */
+    public static final IntRange BATCH = IntRange.of(1, 65_536);
+    /** {@code averaging-frequency} and {@code eval-every}. */
+    public static final IntRange EVERY = IntRange.of(1, 10_000);
+    public static final Interval LEARNING_RATE = Interval.openClosed(0, 10);
+    /** {@code momentum} and {@code weight-decay}. */
+    public static final Interval FRACTION = Interval.closedOpen(0, 1);
+    /** {@code target-top1}: 0 for none. */
+    public static final Interval TARGET = Interval.closed(0, 1);
+
+    public Training {
+      EPOCHS.check("epochs", epochs);
+      WORKERS.check("workers", workers);
+      BATCH.check("batch-size-per-worker", batchSizePerWorker);
+      EVERY.check("averaging-frequency", averagingFrequency);
+      LEARNING_RATE.check("learning-rate", learningRate);
+      FRACTION.check("momentum", momentum);
+      FRACTION.check("weight-decay", weightDecay);
+      BATCH.check("eval-batch-size", evalBatchSize);
+      EVERY.check("eval-every", evalEvery);
+      TARGET.check("target-top1", targetTop1);
+    }
+
     /** Whether epoch {@code epoch} (1-based) ends with a validation pass. */
     public boolean evaluates(int epoch) {
       return epoch % evalEvery == 0 || epoch == epochs;
@@ -147,6 +195,24 @@ public record ExperimentConfig(
   public record Schedule(
       String kind, long warmupSteps, double warmupPower, List<Integer> milestones, double gamma, double power,
       double min) {
+
+    public static final IntRange WARMUP_STEPS = IntRange.of(0, 100_000_000);
+    /** {@code warmup-power} and {@code power}. */
+    public static final Interval POWER = Interval.openClosed(0, 10);
+    public static final Interval GAMMA = Interval.openClosed(0, 1);
+    /** {@code min}; it must also be below the base rate, which the experiment reader checks. */
+    public static final Interval MIN = Interval.closed(0, 10);
+
+    public Schedule {
+      if (warmupSteps < WARMUP_STEPS.min() || warmupSteps > WARMUP_STEPS.max()) {
+        throw new IllegalArgumentException("warmup-steps must be in " + WARMUP_STEPS + ", got " + warmupSteps);
+      }
+      POWER.check("warmup-power", warmupPower);
+      POWER.check("power", power);
+      GAMMA.check("gamma", gamma);
+      MIN.check("min", min);
+      milestones = List.copyOf(milestones);
+    }
 
     /** A constant learning rate. */
     public static final Schedule CONSTANT = new Schedule("constant", 0, 4, List.of(), 0.1, 4, 0);

@@ -1,6 +1,7 @@
 package io.mishbench.train;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -25,7 +26,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class LearningRateSchedule implements ISchedule {
 
   /** The schedule kinds, as written in experiment files. */
-  public static final java.util.List<String> KINDS = java.util.List.of("constant", "step", "cosine", "poly");
+  public static final List<String> KINDS = List.of("constant", "step", "cosine", "poly");
 
   @JsonProperty private final String kind;
   @JsonProperty private final double base;

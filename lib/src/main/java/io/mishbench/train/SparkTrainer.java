@@ -3,24 +3,23 @@ package io.mishbench.train;
 import io.mishbench.averaging.AveragingMaster;
 import io.mishbench.data.PreparedDataset;
 import io.mishbench.data.ShardBatches;
-import io.mishbench.eval.LossEvaluation;
-import io.mishbench.fs.HadoopFiles;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
+import io.mishbench.results.Checkpoints;
 import io.mishbench.results.ResultsStore;
 import io.mishbench.results.RunIds;
-import io.mishbench.results.RunLock;
+import io.mishbench.results.RunRecorder;
 import io.mishbench.results.RunResult.Divergence;
 import io.mishbench.results.RunResult.EpochMetrics;
-import io.mishbench.results.RunResult.Status;
 import io.mishbench.results.RunResult;
 import io.mishbench.train.ExperimentConfig.Cell;
 import io.mishbench.train.ExperimentConfig.Training;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -61,28 +60,42 @@ public final class SparkTrainer {
 
   private SparkTrainer() {}
 
+  /**
+   * Components of {@link Training} that do not change the trained network, left out of run ids: how the
+   * validation is batched, how often it runs, and the time-to-accuracy target (they change only what is
+   * measured). {@code schedule} is recorded in a form of its own ({@link #settings}).
+   */
+  public static final Set<String> TRAINING_NOT_IN_RUN_ID = Set.of("eval-batch-size", "eval-every", "target-top1");
+
   /** The settings that change a run's outcome, flat, as recorded in run.json and hashed into its id. */
   public static Map<String, Object> settings(ExperimentConfig cfg, Cell cell, PreparedDataset ds) {
+    return settings(cfg, cell, ds.root(), ds.manifest().createdAt(), ds.manifest().resolution());
+  }
+
+  /**
+   * {@link #settings(ExperimentConfig, Cell, PreparedDataset)} of a dataset at {@code datasetRoot}, created at
+   * {@code datasetCreated}, with images prepared at {@code preparedResolution}: the cell, the dataset, the
+   * cell's augmentation preset, the scale, the resolution, and every component of {@link Training} but
+   * {@link #TRAINING_NOT_IN_RUN_ID} (derived from the record: a component added there changes run ids).
+   */
+  public static Map<String, Object> settings(
+      ExperimentConfig cfg, Cell cell, URI datasetRoot, String datasetCreated, int preparedResolution) {
     Training t = cfg.training();
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put("dataset", ds.root().toString());
-    s.put("dataset.created", ds.manifest().createdAt());
+    s.put("dataset", datasetRoot.toString());
+    s.put("dataset.created", datasetCreated);
     s.put("model", cell.model());
     s.put("activation", cell.activation());
     s.put("augmentation", cell.augmentation());
     cfg.augmentSettings(cell).asMap().forEach((k, v) -> s.put("augmentation." + k, v));
-    s.put("resolution", resolution(cfg, ds));
+    s.put("resolution", cfg.inputResolution(preparedResolution));
     s.put("seed", cell.seed());
     s.put("width", cfg.width());
     s.put("depth", cfg.depth());
-    s.put("training.epochs", t.epochs());
-    s.put("training.workers", t.workers());
-    s.put("training.batch-size-per-worker", t.batchSizePerWorker());
-    s.put("training.averaging-frequency", t.averagingFrequency());
-    s.put("training.optimizer", t.optimizer());
-    s.put("training.learning-rate", t.learningRate());
-    s.put("training.momentum", t.momentum());
-    s.put("training.weight-decay", t.weightDecay());
+    Set<String> leftOut = new HashSet<>(TRAINING_NOT_IN_RUN_ID);
+    leftOut.add("schedule");
+    s.putAll(RunIds.settingsOf("training.", t, leftOut));
+    // the schedule in the form run ids have always hashed: only the keys its kind reads
     ExperimentConfig.Schedule sch = t.schedule();
     s.put("training.lr-schedule", sch.kind());
     s.put("training.lr-schedule.warmup", sch.warmupSteps() + "^" + sch.warmupPower());
@@ -100,9 +113,15 @@ public final class SparkTrainer {
     return cfg.inputResolution(ds.manifest().resolution());
   }
 
+  /** What {@link #run} records {@code cell} as. */
+  static RunRecorder.Identity identity(ExperimentConfig cfg, Cell cell, PreparedDataset ds) {
+    return new RunRecorder.Identity(cell.model(), cell.activation(), cell.augmentation(), cell.seed(),
+        settings(cfg, cell, ds));
+  }
+
   /** The id {@link #run} will record {@code cell} under. */
   public static String runId(ExperimentConfig cfg, Cell cell, PreparedDataset ds) {
-    return RunIds.of(cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings(cfg, cell, ds));
+    return identity(cfg, cell, ds).runId();
   }
 
   /** {@link #run(JavaSparkContext, ExperimentConfig, Cell, PreparedDataset, ResultsStore, RunProgress)} silently. */
@@ -120,18 +139,15 @@ public final class SparkTrainer {
       JavaSparkContext sc, ExperimentConfig cfg, Cell cell, PreparedDataset ds, ResultsStore store,
       RunProgress progress) {
     Training t = cfg.training();
-    Map<String, Object> settings = settings(cfg, cell, ds);
-    String runId = RunIds.of(cell.model(), cell.activation(), cell.augmentation(), cell.seed(), settings);
     Checkpoints checkpoints = new Checkpoints(store, sc.hadoopConfiguration());
-    RunResult previous = previousRecord(store, checkpoints, runId);
-    if (previous != null && previous.status().isFinal()) {
-      log.info("run {} is already {}: nothing to train", runId, previous.status());
-      return previous;
+    RunRecorder record = RunRecorder.open(store, checkpoints, identity(cfg, cell, ds), t.target(), false, log::warn);
+    String runId = record.runId();
+    if (record.finished() != null) {
+      log.info("run {} is already {}: nothing to train", runId, record.finished().status());
+      return record.finished();
     }
     Checkpoints.State resume = checkpoints.read(runId).orElse(null);
-    RunRecord record = new RunRecord(runId, cell, settings, t.target(), previous, resume);
-    record.addAttemptProvenance(sc);
-    store.write(record.result(Status.RUNNING, null, null));
+    record.start(resume, SparkLayout.of(sc), List.of("spark.app.id"));
     long minibatches = ShardBatches.maxMinibatchesPerWorker(ds, t.workers(), t.batchSizePerWorker());
     LearningRateSchedule schedule = t.schedule().build(
         t.learningRate(), LearningRateSchedule.stepsPerEpoch(minibatches, t.averagingFrequency()), t.epochs());
@@ -169,7 +185,7 @@ public final class SparkTrainer {
           AveragingMaster.Epoch fitted = master.fitEpoch(epoch, loader.minibatchesPerWorker(epoch),
               (done, total, loss) -> watch.onRound(done, loss));
           if (fitted.diverged()) {
-            return diverged(store, checkpoints, record, new Divergence(epoch, fitted.divergedStep(), fitted.divergedLoss()));
+            return diverged(record, new Divergence(epoch, fitted.divergedStep(), fitted.divergedLoss()));
           }
           double trainSeconds = (System.nanoTime() - start) / 1e9;
           double score = fitted.score();
@@ -178,7 +194,7 @@ public final class SparkTrainer {
           double weights = net.params().sumNumber().doubleValue();
           if (!Double.isFinite(score) || !Double.isFinite(weights)) {
             long step = net.getConfiguration().getIterationCount();
-            return diverged(store, checkpoints, record, new Divergence(epoch, step,
+            return diverged(record, new Divergence(epoch, step,
                 String.valueOf(Double.isFinite(score) ? weights : score)));
           }
           long evalStart = System.nanoTime();
@@ -192,22 +208,19 @@ public final class SparkTrainer {
             }
             // finite weights can still overflow at inference, where batch norm uses its running statistics; the
             // epoch's training is kept in the record (its measurements are real), without an evaluation
-            record.addEpoch(new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
-                schedule.atEndOfEpoch(epoch), null, null, null, 0, 0,
-                Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis()));
+            EpochMetrics trained = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(),
+                score, schedule.atEndOfEpoch(epoch), null, null, null, 0, 0,
+                Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
             long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
-            return diverged(store, checkpoints, record, new Divergence(epoch, step, "NaN"));
+            return diverged(record, new Divergence(epoch, step, "NaN"), trained);
           }
           double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
           EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
               schedule.atEndOfEpoch(epoch), eval == null ? null : eval.top1(), eval == null ? null : eval.top5(),
               eval == null ? null : eval.loss(), evalSeconds, 0,
               Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
-          record.addEpoch(m);
           watch.onEpochEnd(m.imagesPerSecond(), score, fitted.dataWaitShare(), eval == null ? Double.NaN : eval.top1());
-          checkpoints.save(net, record.checkpoint(net));
-          RunResult now = record.result(Status.RUNNING, null, null);
-          store.write(now);
+          RunResult now = record.epoch(m, net);
           log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds ({} ms each, {} ms of it fitting), waiting"
                   + " for data {}% of worker time, loss {}, lr {}{}",
               runId, epoch, t.epochs(), String.format("%.1f", trainSeconds), String.format("%.1f", m.imagesPerSecond()),
@@ -219,14 +232,10 @@ public final class SparkTrainer {
           progress.epochDone(now, t.epochs());
         }
       }
-      saveModel(net, store, runId, sc);
-      RunResult done = record.result(Status.COMPLETE, null, null);
-      store.write(done);
-      checkpoints.delete(runId);
-      return done;
+      record.saveModel(out -> ModelSerializer.writeModel(net, out, true));
+      return record.complete();
     } catch (Exception e) {
-      store.write(record.result(Status.FAILED, String.valueOf(e), null));
-      throw unchecked(e);
+      throw record.failed(e);
     }
   }
 
@@ -235,30 +244,14 @@ public final class SparkTrainer {
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
-  /**
-   * The run's earlier record: null when there is none or it was corrupt (then it is moved aside with a
-   * warning and any checkpoint dropped, so the run starts over rather than trusting it).
-   */
-  private static RunResult previousRecord(ResultsStore store, Checkpoints checkpoints, String runId) {
-    ResultsStore.Lookup found = store.lookup(runId);
-    if (found instanceof ResultsStore.Lookup.Found f) {
-      return f.run();
-    }
-    if (found instanceof ResultsStore.Lookup.Corrupt c) {
-      URI aside = store.quarantine(runId);
-      checkpoints.delete(runId);
-      log.warn("run record {} is corrupt ({}); moved to {}; training {} from the start", c.file(), c.reason(), aside,
-          runId);
-    }
-    return null;
+  private static RunResult diverged(RunRecorder record, Divergence d) {
+    return diverged(record, d, null);
   }
 
-  private static RunResult diverged(ResultsStore store, Checkpoints checkpoints, RunRecord record, Divergence d) {
+  /** Records the divergence, with the epoch whose training finished but whose evaluation did not, if any. */
+  private static RunResult diverged(RunRecorder record, Divergence d, EpochMetrics trainedEpoch) {
     log.warn("run {} diverged: loss {} in epoch {} at step {}", record.runId(), d.loss(), d.epoch(), d.step());
-    RunResult r = record.result(Status.DIVERGED, null, d);
-    store.write(r);
-    checkpoints.delete(record.runId());
-    return r;
+    return trainedEpoch == null ? record.diverged(d) : record.diverged(d, trainedEpoch);
   }
 
   /**
@@ -294,22 +287,12 @@ public final class SparkTrainer {
   }
 
   /** The optimizer of {@code t} with the learning rate of {@code schedule}. */
-  static IUpdater updater(Training t, LearningRateSchedule schedule) {
+  public static IUpdater updater(Training t, LearningRateSchedule schedule) {
     return switch (t.optimizer()) {
       case "sgd" -> new MomentumSgd(t.learningRate(), schedule, t.momentum());
       case "nesterov" -> new Nesterovs(schedule, t.momentum());
       case "adam" -> new Adam(schedule);
       default -> throw new IllegalArgumentException("unknown optimizer " + t.optimizer());
     };
-  }
-
-  private static void saveModel(ComputationGraph net, ResultsStore store, String runId, JavaSparkContext sc) {
-    URI target = HadoopFiles.child(store.runDir(runId), "model.zip");
-    RunLock.fence(store.runDir(runId));
-    try {
-      HadoopFiles.writeAtomically(target, sc.hadoopConfiguration(), out -> ModelSerializer.writeModel(net, out, true));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save model to " + target + ": " + e.getMessage(), e);
-    }
   }
 }

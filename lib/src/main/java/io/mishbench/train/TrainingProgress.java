@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.spark.SparkConf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Progress inside an epoch, on the driver: whoever runs the averaging rounds calls
@@ -17,6 +19,8 @@ import org.apache.spark.SparkConf;
  * <p>{@code SparkTrainer} calls {@link #onRound} from {@code AveragingMaster}'s round listener.
  */
 public final class TrainingProgress implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainingProgress.class);
 
   /** Default: a report at least once a minute. */
   public static final int EVERY_SECONDS = 60;
@@ -164,7 +168,7 @@ public final class TrainingProgress implements AutoCloseable {
     try {
       sink.roundDone(r);
     } catch (RuntimeException e) { // progress must never stop training
-      org.slf4j.LoggerFactory.getLogger(TrainingProgress.class).warn("progress report failed: {}", e.toString());
+      log.warn("progress report failed: {}", e.toString());
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mishbench.config.ConfigValidationException;
 import io.mishbench.data.AugmentSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,20 @@ class ConfigLoaderTest {
     assertTrue(p.stream().anyMatch(s -> s.startsWith("training.learning-rate: wrong type")), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.equals("grid.seeds: must not be empty")), p.toString());
     assertTrue(e.getMessage().contains("7 problem(s)"), e.getMessage());
+  }
+
+  @Test
+  void repeatedGridEntriesAreRefusedNotDropped() throws Exception {
+    Path f = write("dataset = /d\nresults = /r\ngrid.activations = [mish, Mish]\ngrid.seeds = [1, 1]\n");
+    List<String> p = assertThrows(ConfigValidationException.class, () -> ConfigLoader.load(f, List.of())).problems();
+    assertEquals(List.of("grid.activations: has duplicates: [mish, mish]", "grid.seeds: has duplicates: [1, 1]"), p);
+  }
+
+  @Test
+  void recordsCannotBeBuiltOutOfRange() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ExperimentConfig.Training(
+        3, 2, 16, 5, "sgd", 0.1, 1.0, 5e-4, 64, ExperimentConfig.Schedule.CONSTANT, 1, 0));
+    assertEquals("momentum must be in [0.0, 1.0), got 1.0", e.getMessage());
   }
 
   @Test
