@@ -1,7 +1,6 @@
 package io.mishbench.bench;
 
 import io.mishbench.data.AugmentSettings;
-import io.mishbench.data.AugmentedBatch;
 import io.mishbench.data.BatchAugmenter;
 import io.mishbench.data.ImageAugmenter;
 import io.mishbench.data.ImageDecoder;

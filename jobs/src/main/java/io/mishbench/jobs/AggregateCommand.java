@@ -5,7 +5,6 @@ import io.mishbench.fs.HadoopFiles;
 import io.mishbench.fs.StoreProbe;
 import io.mishbench.results.Aggregate;
 import io.mishbench.results.Aggregator;
-import io.mishbench.train.SparkSetup;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -7,8 +7,6 @@ import io.mishbench.fs.StoreProbe;
 import io.mishbench.results.RunLock;
 import io.mishbench.train.ConfigLoader;
 import io.mishbench.train.ExperimentConfig;
-import io.mishbench.train.SparkSetup;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;

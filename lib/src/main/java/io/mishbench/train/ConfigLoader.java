@@ -36,7 +36,8 @@ import java.util.function.DoubleFunction;
  * Reads an experiment file (HOCON) over the defaults in {@code mishbench-defaults.conf}, applies
  * {@code --set key=value} overrides and validates the result. Every problem is collected with its key
  * path and reported together in one {@link ConfigValidationException} ({@link ConfigReader}); keys the
- * defaults do not have are errors. The numeric rules are the records' own ({@link Training}, {@link Schedule}). Nothing here touches Spark or the datasets, so a bad config fails before any work.
+ * defaults do not have are errors. The numeric rules are the records' own ({@link Training},
+ * {@link Schedule}). Nothing here touches Spark or the datasets, so a bad config fails before any work.
  *
  * <p>Augmentations are named presets: the built-in ones ({@link AugmentSettings#PRESETS}) and those an
  * experiment file defines under {@code augmentation-presets}, each a base preset plus overridden keys

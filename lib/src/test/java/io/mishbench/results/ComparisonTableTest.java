@@ -46,7 +46,9 @@ class ComparisonTableTest {
   void csvHasPercentTwoDecimalsRunsAndBestColumn() {
     assertEquals(
         """
-        model,augmentation,leakyrelu_top1,leakyrelu_top1_std,leakyrelu_top5,leakyrelu_top5_std,leakyrelu_runs,leakyrelu_0.2_top1,leakyrelu_0.2_top1_std,leakyrelu_0.2_top5,leakyrelu_0.2_top5_std,leakyrelu_0.2_runs,swish_top1,swish_top1_std,swish_top5,swish_top5_std,swish_runs,mish_top1,mish_top1_std,mish_top5,mish_top5_std,mish_runs,best
+        model,augmentation,leakyrelu_top1,leakyrelu_top1_std,leakyrelu_top5,leakyrelu_top5_std,leakyrelu_runs,\
+        leakyrelu_0.2_top1,leakyrelu_0.2_top1_std,leakyrelu_0.2_top5,leakyrelu_0.2_top5_std,leakyrelu_0.2_runs,\
+        swish_top1,swish_top1_std,swish_top5,swish_top5_std,swish_runs,mish_top1,mish_top1_std,mish_top5,mish_top5_std,mish_runs,best
         cspresnet50,none,79.00,,97.00,,1,,,,,0,,,,,0,81.00,1.41,98.50,0.71,2,mish
         resnet20,none,,,,,0,70.00,,90.00,,1,75.00,,96.00,,1,,,,,0,swish
         """,
