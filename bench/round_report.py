@@ -146,13 +146,33 @@ def main():
             cells.append("" if v is None else f"{v:.1f}")
         p(f"| {part} | " + " | ".join(cells) + " |")
     p()
-    p("Parts: broadcast = the driver's `sc.broadcast` (serialization; in memory: none); schedule = job submitted to")
-    p("first task launched; taskDeserialize, resultSerialize = Spark's task metrics (slowest task); fetch = getting")
-    p("the broadcast on the executor; network = taking a kept network (or building one); setState = copying the state")
-    p("into it; collect = handing the result over (in memory: adding it into the sum); resultFetch = the driver")
-    p("fetching a task result stored on an executor; aggregate = last training task finished to sum on the driver;")
-    p("treeLevels = later stages of the aggregation tree; update = the driver dividing and copying the mean.")
+    p("Parts: broadcast = the driver's `sc.broadcast` (serialization; in memory: none; ring: the driver's preparation,")
+    p("waiting for executors still registering and opening its port); schedule = job submitted to first task launched;")
+    p("taskDeserialize, resultSerialize = Spark's task metrics (slowest task); fetch = getting the state on the")
+    p("executor (ring: read from the driver's port straight into the network); network = taking a kept network (or")
+    p("building one); setState = copying the state into it (ring: part of fetch); connect = the ring's tasks finding")
+    p("and connecting to each other; sync = the round's counts and losses passed around the ring, waiting for the")
+    p("slowest worker; allReduce = parameters and updater state averaged over the ring; collect = handing the result")
+    p("over (in memory: adding it into the sum; ring: task 0 sending the state back to the driver); resultFetch = the")
+    p("driver fetching a task result stored on an executor; aggregate = last training task finished to sum on the")
+    p("driver; treeLevels = later stages of the aggregation tree; update = the driver dividing and copying the mean")
+    p("(ring: copying task 0's state into its network). Ring runs do broadcast, schedule, taskDeserialize, fetch,")
+    p("network, connect and collect once per epoch; the table spreads them over the epoch's rounds.")
     p()
+    ring_rows = [(n, l) for n, l, _ in LOCAL + STANDALONE if n in RING_RUNS and epoch(work, n)]
+    if ring_rows and (g2 or g4):
+        p("The ring's own cost per round (sync + allReduce, the parts paid every round), against gloo's all-reduce of")
+        p("the same bytes between as many processes:")
+        p()
+        p("| run | F | sync + allReduce ms | x gloo |")
+        p("| --- | ---: | ---: | ---: |")
+        for n, l in ring_rows:
+            r = epoch(work, n)["roundMillis"]
+            ms = r.get("sync", 0) + r.get("allReduce", 0)
+            g = g4 if "standalone4" in n else g2
+            f = next(ff for nn, _, ff in LOCAL + STANDALONE if nn == n)
+            p(f"| {l} | {f} | {ms:.0f} | {ms / g:.1f}x |" if g else f"| {l} | {f} | {ms:.0f} | n/a |")
+        p()
     p("**Yardstick.** `bench/gloo_allreduce.py`: torch.distributed all-reduce (gloo) of the same float32 values")
     for n in (2, 4):
         if gloo[n]:
