@@ -29,7 +29,9 @@ def epoch(work, name):
         return None
     with open(files[0]) as f:
         run = json.load(f)
-    return run["epochs"][0] if run.get("epochs") else None  # none: the run failed or diverged in epoch 1
+    # the last epoch recorded: conf/bench-round.conf trains two and the second is the steady state (kept networks,
+    # loaded classes); none when the run failed or diverged before any epoch ended
+    return run["epochs"][-1] if run.get("epochs") else None
 
 
 def peak_gb(work, name):
@@ -105,7 +107,8 @@ def main():
     p()
     p("`bench/averaging.sh` (called by bench.sh). cspresnext50 at full width and depth (20.6M parameters + as many")
     p("momentum values: 165 MB of state each way per worker and round) on 200 Fashion-MNIST images at 32 px, 2 workers")
-    p("x batch 4 unless said (conf/bench-round.conf), one epoch; `train` records where each round's time went")
+    p("x batch 4 unless said (conf/bench-round.conf), two epochs, the second reported (the first pays class loading and")
+    p("network construction on fresh executors once per run); `train` records where each round's time went")
     p("(run.json `epochs[].roundMillis`, mean ms per round). *Beyond compute* = round - fit - data wait. Standalone")
     p("clusters run on this machine (bench/standalone-cluster.sh: one-core workers, so 4 executors oversubscribe the")
     p("2 cores); their peak memory is the driver's. Exchanges (AveragingMaster.Exchange, `-Dmishbench.averaging.exchange`):")
