@@ -201,9 +201,9 @@ def main():
     p()
     p(f"`bench-cost-model --model cspresnext50 --resolution 32 --classes 10 --images-per-sec 1 --batch 4 --images-per-epoch"
       f" 200 --stage-seconds {stage_seconds(work):.3f} --executors 2,4 --loopback --cores 2 --frequencies 1,5`"
-      f" (io.mishbench.averaging.AveragingCostModel, the ring exchange): codec, copy and add rates, the loopback link")
-    p("and a hop measured in that process, a stage's scheduling + task deserialization + ring connection from the ring")
-    p("runs' anatomy; 4 executors on 2 cores get half a core each. Compared: the model's time beyond compute per round")
+      f" (io.mishbench.averaging.AveragingCostModel, the ring exchange): copy and add rates, the loopback link (both")
+    p("directions at once) and a hop measured in that process; an epoch's fixed cost (scheduling + task deserialization")
+    p("+ network construction + the ring's connection) from the ring runs' anatomy; 4 executors on 2 cores get half a core each. Compared: the model's time beyond compute per round")
     p("with the measured one (target: within 25%).")
     if intro:
         p()
