@@ -82,7 +82,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
       String[] gathered = ctx.allGather(new Ring.Address(host, ring.port()).toString());
       Ring.Address[] addresses = Arrays.stream(gathered).map(Ring.Address::parse).toArray(Ring.Address[]::new);
       ring.join(addresses, CONNECT_MILLIS);
-      t = lap(nanos, Part.CONNECT, t);
+      t = RoundTask.lap(nanos, Part.CONNECT, t);
       return rounds(ctx, ring, nanos, t);
     }
   }
@@ -90,11 +90,9 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
   private WorkerResult rounds(BarrierTaskContext ctx, Ring ring, long[] nanos, long t)
       throws IOException, InterruptedException {
     RoundTask.Setup s = setup.value();
-    NetworkPool.Lease lease = s.reuseNetworks()
-        ? NetworkPool.take(s.configKey(), () -> RoundTask.build(s.configJson()))
-        : new NetworkPool.Lease(s.configKey(), RoundTask.build(s.configJson()), true);
+    NetworkPool.Lease lease = s.lease();
     ComputationGraph net = lease.net();
-    t = lap(nanos, Part.NETWORK, t);
+    t = RoundTask.lap(nanos, Part.NETWORK, t);
     INDArray params = net.params();
     INDArray updater = net.getUpdater().getStateViewArray();
     try {
@@ -104,7 +102,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
       throw e;
     }
     net.getConfiguration().setEpochCount(plan.epochCount());
-    t = lap(nanos, Part.FETCH, t);
+    t = RoundTask.lap(nanos, Part.FETCH, t);
 
     List<Integer> hosted = new ArrayList<>();
     for (int w = ring.rank(); w < plan.minibatches().length; w += plan.tasks()) {
@@ -156,10 +154,10 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
           for (int b = r * f; b < to && divergedStep < 0; b++) {
             ctx.killTaskIfInterrupted();
             DataSet d = data.get(i).next();
-            t = lap(nanos, Part.DATA_WAIT, t);
+            t = RoundTask.lap(nanos, Part.DATA_WAIT, t);
             net.fit(d);
             score = net.score();
-            t = lap(nanos, Part.FIT, t);
+            t = RoundTask.lap(nanos, Part.FIT, t);
             images += d.numExamples();
             fitted++;
             if (!Double.isFinite(score)) {
@@ -190,9 +188,9 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
             updater.assign(0);
           }
         }
-        t = lap(nanos, Part.COLLECT, t);
+        t = RoundTask.lap(nanos, Part.COLLECT, t);
         double[][] all = ring.allGather(new double[] {contributed, scoreSum, divergedStep, divergedLoss});
-        t = lap(nanos, Part.SYNC, t);
+        t = RoundTask.lap(nanos, Part.SYNC, t);
         int total = 0;
         double totalScore = 0;
         long firstDiverged = -1;
@@ -216,7 +214,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
         }
         net.getConfiguration().setIterationCount((int) (roundStep + f));
         meanScore = totalScore / total;
-        t = lap(nanos, Part.ALL_REDUCE, t);
+        t = RoundTask.lap(nanos, Part.ALL_REDUCE, t);
         if (reports != null) {
           reports.round(r + 1, rounds, meanScore);
         }
@@ -228,7 +226,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
     try {
       if (ring.rank() == 0) {
         DriverLink.Client.put(plan.driverHost(), plan.driverPort(), plan.token(), params, updater);
-        t = lap(nanos, Part.COLLECT, t);
+        t = RoundTask.lap(nanos, Part.COLLECT, t);
         return WorkerResult.of(0, RoundTask.location(), null, null, meanScore, images, fitted, lease.built(), nanos)
             .summedInProcess(); // its state went to the driver beside the result: it counts as one contributor
       }
@@ -240,12 +238,6 @@ final class EpochTask extends AbstractFunction1<Iterator<Integer>, Iterator<Work
 
   private static INDArray copy(INDArray from, INDArray into) {
     return into == null ? from.dup() : into.assign(from);
-  }
-
-  private static long lap(long[] nanos, Part p, long since) {
-    long now = System.nanoTime();
-    nanos[p.ordinal()] += now - since;
-    return now;
   }
 
   /** Task 0's line to the driver: one record per round, so that the driver can show progress inside the stage. */

@@ -47,11 +47,15 @@ final class NativeBytes {
 
   /** Writes all of {@code a}'s elements to {@code out}. */
   static void write(INDArray a, WritableByteChannel out) throws IOException {
+    write(a, 0, a.length(), out);
+  }
+
+  /** Writes elements {@code [from, to)} of {@code a} to {@code out}, a chunk at a time. */
+  static void write(INDArray a, long from, long to, WritableByteChannel out) throws IOException {
     checkContiguous(a);
-    long n = a.length();
     long chunk = CHUNK_BYTES / a.dataType().width();
-    for (long at = 0; at < n; at += chunk) {
-      ByteBuffer b = of(a, at, Math.min(at + chunk, n));
+    for (long at = from; at < to; at += chunk) {
+      ByteBuffer b = of(a, at, Math.min(at + chunk, to));
       while (b.hasRemaining()) {
         out.write(b);
       }

@@ -257,13 +257,8 @@ final class Ring implements AutoCloseable {
   private Future<?> sendSegment(INDArray array, long n, int seg) {
     long from = segStart(n, seg);
     long to = segStart(n, seg + 1);
-    long chunk = CHUNK_BYTES / array.dataType().width();
     return sender.submit(() -> {
-      for (long at = from; at < to; at += chunk) {
-        ByteBuffer b = NativeBytes.of(array, at, Math.min(at + chunk, to));
-        transfer(() -> writeFully(next, b));
-      }
-      Reference.reachabilityFence(array);
+      transfer(() -> NativeBytes.write(array, from, to, next));
       return null;
     });
   }

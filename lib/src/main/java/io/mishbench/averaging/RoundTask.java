@@ -30,6 +30,13 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
   record Setup(String configJson, String configKey, MinibatchLoader loader, boolean reuseNetworks,
       String inProcessMaster) implements Serializable {
 
+    /** A network for this configuration: a kept one from the executor's pool, or a fresh one when networks are not kept. */
+    NetworkPool.Lease lease() {
+      return reuseNetworks
+          ? NetworkPool.take(configKey, () -> build(configJson))
+          : new NetworkPool.Lease(configKey, build(configJson), true);
+    }
+
     /** Whether workers run in the driver's JVM and exchange through {@link InProcessExchange}. */
     boolean inProcess() {
       return inProcessMaster != null;
@@ -60,9 +67,7 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
     InProcessExchange.Slot slot = s.inProcess() ? InProcessExchange.slot(s.inProcessMaster()) : null;
     RoundState st = slot != null ? slot.state() : state.value();
     t = lap(nanos, Part.FETCH, t);
-    NetworkPool.Lease lease = s.reuseNetworks()
-        ? NetworkPool.take(s.configKey(), () -> build(s.configJson()))
-        : new NetworkPool.Lease(s.configKey(), build(s.configJson()), true);
+    NetworkPool.Lease lease = s.lease();
     ComputationGraph net = lease.net();
     t = lap(nanos, Part.NETWORK, t);
     net.params().assign(st.params());
@@ -107,7 +112,8 @@ final class RoundTask implements FlatMapFunction<Iterator<RoundTask.Assignment>,
     return r;
   }
 
-  private static long lap(long[] nanos, Part p, long since) {
+  /** Adds the time since {@code since} to part {@code p}; returns now. */
+  static long lap(long[] nanos, Part p, long since) {
     long now = System.nanoTime();
     nanos[p.ordinal()] += now - since;
     return now;

@@ -208,17 +208,13 @@ public final class SparkTrainer {
             }
             // finite weights can still overflow at inference, where batch norm uses its running statistics; the
             // epoch's training is kept in the record (its measurements are real), without an evaluation
-            EpochMetrics trained = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(),
-                score, schedule.atEndOfEpoch(epoch), null, null, null, 0, 0,
-                Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
+            EpochMetrics trained = epochMetrics(epoch, trainSeconds, images, fitted, schedule.atEndOfEpoch(epoch), null, 0);
             long step = sparkNet.getNetwork().getConfiguration().getIterationCount();
             return diverged(record, new Divergence(epoch, step, "NaN"), trained);
           }
           double evalSeconds = eval == null ? 0 : (System.nanoTime() - evalStart) / 1e9;
-          EpochMetrics m = new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), score,
-              schedule.atEndOfEpoch(epoch), eval == null ? null : eval.top1(), eval == null ? null : eval.top5(),
-              eval == null ? null : eval.loss(), evalSeconds, 0,
-              Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
+          EpochMetrics m = epochMetrics(epoch, trainSeconds, images, fitted, schedule.atEndOfEpoch(epoch), eval,
+              evalSeconds);
           watch.onEpochEnd(m.imagesPerSecond(), score, fitted.dataWaitShare(), eval == null ? Double.NaN : eval.top1());
           RunResult now = record.epoch(m, net);
           log.info("run {} epoch {}/{}: {} s, {} img/s, {} averaging rounds ({} ms each, {} ms of it fitting), waiting"
@@ -237,6 +233,15 @@ public final class SparkTrainer {
     } catch (Exception e) {
       throw record.failed(e);
     }
+  }
+
+  /** One epoch's record: its training figures, and its evaluation when there was one. */
+  private static EpochMetrics epochMetrics(int epoch, double trainSeconds, long images, AveragingMaster.Epoch fitted,
+      double learningRate, Evaluated eval, double evalSeconds) {
+    return new EpochMetrics(epoch, trainSeconds, images, images / trainSeconds, fitted.rounds(), fitted.score(),
+        learningRate, eval == null ? null : eval.top1(), eval == null ? null : eval.top5(),
+        eval == null ? null : eval.loss(), evalSeconds, 0,
+        Double.isNaN(fitted.dataWaitShare()) ? null : fitted.dataWaitShare(), fitted.roundMillis());
   }
 
   /** {@code e} itself when unchecked, else wrapped: Spark throws its checked SparkException undeclared. */
