@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch's side of mishbench's throughput comparison (submit-scripts/bench.sh, issue 8).
 
-Trains one model on one random minibatch, exactly as `mishbench bench-train` does: the same input
+Trains one model on one random minibatch, exactly as `mishbench bench-train` does (or, with `--inference`,
+evaluates it as `bench-train --inference` does: eval mode, forward only under torch.no_grad()): the same input
 (uniform [0, 1), NCHW float32), labels i % classes, softmax cross-entropy, SGD with Nesterov momentum
 0.9, learning rate 0.01, weight decay 5e-4, `--warmup` untimed steps then `--steps` timed ones, on
 `--threads` intra-op threads (default: every core, as ND4J uses). Prints one JSON line with the same
@@ -153,6 +154,8 @@ def main():
     p.add_argument("--threads", type=int, default=0, help="intra-op threads (default: every core)")
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format")
     p.add_argument("--count", action="store_true", help="print the parameter counts and exit")
+    p.add_argument("--inference", action="store_true",
+                   help="time evaluation instead: eval mode, the forward pass under torch.no_grad()")
     a = p.parse_args()
     if a.batch < 1 or a.steps < 1 or a.warmup < 0:
         raise SystemExit("--batch and --steps must be >= 1 and --warmup >= 0")
@@ -181,6 +184,13 @@ def main():
         opt.step()
         return loss.item()
 
+    if a.inference:
+        net.eval()
+
+        def step():  # noqa: F811 (evaluation replaces the training step)
+            with torch.no_grad():
+                return loss_fn(net(x), y).item()
+
     for _ in range(a.warmup):
         step()
     start = time.perf_counter()
@@ -191,7 +201,7 @@ def main():
         "framework": "pytorch", "torch": torch.__version__, "model": a.model, "activation": a.activation,
         "resolution": a.resolution, "batch": a.batch, "steps": a.steps, "params": trainable, "weights": weights,
         "images_per_sec": round(a.batch * a.steps / seconds, 2), "step_ms": round(1000 * seconds / a.steps, 2),
-        "threads": threads, "channels_last": a.channels_last, "loss": loss,
+        "threads": threads, "channels_last": a.channels_last, "inference": a.inference, "loss": loss,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }))
     return 0

@@ -23,6 +23,8 @@ mb_jvm_option() { # key -> its value in conf/jvm-options.properties
 }
 read -r -a MB_JVM_MODULES <<<"$(mb_jvm_option jvm.modules)"
 read -r -a MB_JAVA17_OPTS <<<"$(mb_jvm_option java17.opens) ${MB_JVM_MODULES[*]}"
+# GLIBC_TUNABLES of every mishbench process (conf/jvm-options.properties, glibc.tunables), before any set already
+MB_GLIBC_TUNABLES="$(mb_jvm_option glibc.tunables)${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"
 
 # A local absolute path as a file:// URI, every byte but [A-Za-z0-9/._~-] percent-encoded: one token
 # without spaces or quotes, so it survives the whitespace splitting of --driver-java-options and
@@ -398,6 +400,7 @@ mb_cluster_main() {
     --conf "spark.executor.memory=$exec_mem" --conf "spark.executor.memoryOverhead=$(mb_overhead_mib "$exec_off")m"
     --conf "spark.driver.memoryOverhead=$(mb_overhead_mib "$driver_off")m"
     --conf "spark.executor.extraJavaOptions=$exec_opts"
+    --conf "spark.executorEnv.GLIBC_TUNABLES=$MB_GLIBC_TUNABLES"
     --conf "spark.eventLog.enabled=true" --conf "spark.eventLog.dir=$event_dir")
   if [ "$deploy_mode" = cluster ]; then
     confs+=(--conf "spark.driver.extraJavaOptions=$driver_opts")
@@ -405,8 +408,10 @@ mb_cluster_main() {
     # 255 when the driver failed or was killed), so scheduled-run.sh's lock covers the whole run
     case "$mb_manager" in
       standalone) confs+=(--conf spark.standalone.submit.waitAppCompletion=true) ;;
-      yarn) confs+=(--conf spark.yarn.submit.waitAppCompletion=true) ;;
-      k8s) confs+=(--conf spark.kubernetes.submission.waitAppCompletion=true) ;;
+      yarn) confs+=(--conf spark.yarn.submit.waitAppCompletion=true
+        --conf "spark.yarn.appMasterEnv.GLIBC_TUNABLES=$MB_GLIBC_TUNABLES") ;;
+      k8s) confs+=(--conf spark.kubernetes.submission.waitAppCompletion=true
+        --conf "spark.kubernetes.driverEnv.GLIBC_TUNABLES=$MB_GLIBC_TUNABLES") ;;
     esac
   fi
   if [ "$mb_manager" = standalone ]; then
@@ -447,6 +452,7 @@ mb_cluster_main() {
     exit 0
   fi
   [ -z "$event_local" ] || mkdir -p "$event_local"
+  export GLIBC_TUNABLES="$MB_GLIBC_TUNABLES" # the client-mode driver (and spark-submit)
   echo "$mb_script: submitting '${job[*]}' to $master ($deploy_mode mode): $executors executors x $cores cores, $exec_mem heap + $exec_off off-heap$([ "$gpus" -eq 0 ] || echo ", $gpus GPU(s) each"); event logs in $event_dir" >&2
   exec "${cmd[@]}"
 }

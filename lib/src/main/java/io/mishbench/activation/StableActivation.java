@@ -1,5 +1,6 @@
 package io.mishbench.activation;
 
+import java.nio.ByteBuffer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,6 +57,20 @@ public abstract class StableActivation extends BaseActivationFunction {
       floatKernel = k;
     }
     return k;
+  }
+
+  /**
+   * f over elements {@code [from, to)} of a dense native-order float32 buffer, in place: the hook
+   * through which fused layers (batch norm or a residual sum followed by this activation) apply it to
+   * a block while it is still in cache. Disjoint ranges may run on different threads.
+   */
+  public final void forwardFloats(ByteBuffer x, int from, int to) {
+    floatKernel().forward(x, from, to);
+  }
+
+  /** {@code x[i] = f'(x[i]) * eps[i]} over {@code [from, to)}, in place, as {@link #forwardFloats}. */
+  public final void backwardFloats(ByteBuffer x, ByteBuffer eps, int from, int to) {
+    floatKernel().backward(x, eps, from, to);
   }
 
   @Override

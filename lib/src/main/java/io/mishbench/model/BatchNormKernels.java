@@ -1,5 +1,6 @@
 package io.mishbench.model;
 
+import io.mishbench.activation.StableActivation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
@@ -58,6 +59,55 @@ final class BatchNormKernels {
       } else {
         Scalar.affine(x, out, plane * p, p, a[ch], b[ch]);
       }
+    });
+  }
+
+  /**
+   * {@code out = f(a[ch] * x + b[ch])}: batch norm and the activation after it in one pass, each plane
+   * activated while it is still in cache.
+   */
+  static void affineActivate(ByteBuffer x, ByteBuffer out, int n, int c, int p, float[] a, float[] b,
+      StableActivation f) {
+    IntStream.range(0, n * c).parallel().forEach(plane -> {
+      int ch = plane % c;
+      if (VECTOR) {
+        Vec.affine(x, out, plane * p, p, a[ch], b[ch]);
+      } else {
+        Scalar.affine(x, out, plane * p, p, a[ch], b[ch]);
+      }
+      f.forwardFloats(out, plane * p, (plane + 1) * p);
+    });
+  }
+
+  /**
+   * The activation's backward pass and batch norm's gradient sums in one pass: per plane,
+   * {@code dz = f'(a[ch] * x + b[ch]) * dy} is written to {@code dz} (the normalised value recomputed
+   * from the input, not stored), then summed into sum(dz) and sum(dz * (x - mean)) per channel.
+   */
+  static void activationGradientSums(ByteBuffer dy, ByteBuffer x, ByteBuffer dz, int n, int c, int p, float[] a,
+      float[] b, StableActivation f, double[] mean, double[] sumDz, double[] sumDzXmu) {
+    IntStream.range(0, c).parallel().forEach(ch -> {
+      double s = 0;
+      double sx = 0;
+      float m = (float) mean[ch];
+      for (int i = 0; i < n; i++) {
+        int at = (i * c + ch) * p;
+        if (VECTOR) {
+          Vec.affine(x, dz, at, p, a[ch], b[ch]);
+        } else {
+          Scalar.affine(x, dz, at, p, a[ch], b[ch]);
+        }
+        f.backwardFloats(dz, dy, at, at + p);
+        if (VECTOR) {
+          s += Vec.sum(dz, at, p);
+          sx += Vec.sumProductDeviation(dz, x, at, p, m);
+        } else {
+          s += Scalar.sum(dz, at, p);
+          sx += Scalar.sumProductDeviation(dz, x, at, p, m);
+        }
+      }
+      sumDz[ch] = s;
+      sumDzXmu[ch] = sx;
     });
   }
 

@@ -20,8 +20,17 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  */
 public final class Blocks {
 
+  /**
+   * Set this system property to {@code true} to build batch norm and residual sums without their
+   * activation fused in (a separate ActivationLayer each, as before): for before/after measurements
+   * (bench.sh).
+   */
+  public static final String UNFUSED_PROPERTY = "mishbench.activation.unfused";
+
   private final GraphBuilder graph;
   private final ActivationRegistry.Spec activation;
+  /** {@link #UNFUSED_PROPERTY} when this builder was made (read per network, so one process can build both). */
+  private final boolean unfused = Boolean.getBoolean(UNFUSED_PROPERTY);
 
   public Blocks(GraphBuilder graph, ActivationRegistry.Spec activation) {
     this.graph = graph;
@@ -30,9 +39,8 @@ public final class Blocks {
 
   /** Convolution (no bias, padding kernel / 2), batch norm, activation: Darknet's "convolutional" block. */
   String convBnAct(String name, String input, int nOut, int kernel, int stride) {
-    String bn = convBn(name, input, nOut, kernel, stride);
-    graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
-    return name + "_act";
+    graph.addLayer(name + "_conv", conv(nOut, kernel, stride), input);
+    return bnAct(name, name + "_conv");
   }
 
   /** Convolution and batch norm without activation (the linear end of a residual branch). */
@@ -50,10 +58,7 @@ public final class Blocks {
    * @throws IllegalArgumentException when the channels do not divide into the groups
    */
   String groupedConvBnAct(String name, String input, int inChannels, int nOut, int kernel, int stride, int groups) {
-    String conv = groupedConv(name, input, inChannels, nOut, kernel, stride, groups);
-    String bn = bn(name, conv);
-    graph.addLayer(name + "_act", new ActivationLayer.Builder().activation(activation.create()).build(), bn);
-    return name + "_act";
+    return bnAct(name, groupedConv(name, input, inChannels, nOut, kernel, stride, groups));
   }
 
   /**
@@ -120,12 +125,6 @@ public final class Blocks {
     return name;
   }
 
-  /** Element-wise sum of two or more inputs. */
-  String sum(String name, String... inputs) {
-    graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
-    return name;
-  }
-
   /** Multiplies every element by {@code factor}. */
   String scale(String name, String input, double factor) {
     graph.addVertex(name, new ScaleVertex(factor), input);
@@ -166,7 +165,20 @@ public final class Blocks {
     return b == 0 ? a : gcd(b, a % b);
   }
 
-  /** The activation layer alone (after an {@link #add}, as ResNet's post-addition ReLU). */
+  /**
+   * The sum of {@code inputs} (one shape) followed by the activation, as one vertex ({@link AddActivation}):
+   * ResNet's post-addition ReLU without storing the sum.
+   */
+  String addAct(String name, String... inputs) {
+    if (unfused) {
+      graph.addVertex(name + "_sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+      return act(name, name + "_sum");
+    }
+    graph.addVertex(name, new AddActivation(activation.create()), inputs);
+    return name;
+  }
+
+  /** The activation layer alone (after a concatenation, where no sum can take it). */
   String act(String name, String input) {
     graph.addLayer(name, new ActivationLayer.Builder().activation(activation.create()).build(), input);
     return name;
@@ -191,10 +203,23 @@ public final class Blocks {
   }
 
   private String bn(String name, String input) {
-    // DL4J's batch norm never applies its activation; identity keeps the saved config from claiming sigmoid
     graph.addLayer(name + "_bn",
         FastBatchNormalization.of(new BatchNormalization.Builder().activation(new ActivationIdentity()).build()), input);
     return name + "_bn";
+  }
+
+  /**
+   * Batch norm with the activation fused into it, one layer {@code name_bn_act}: one pass over memory
+   * and one stored tensor where a batch norm and an ActivationLayer take two of each
+   * ({@link FastBatchNormalizationLayer}).
+   */
+  private String bnAct(String name, String input) {
+    if (unfused) {
+      return act(name + "_bn_act", bn(name, input));
+    }
+    graph.addLayer(name + "_bn_act",
+        FastBatchNormalization.of(new BatchNormalization.Builder().activation(activation.create()).build()), input);
+    return name + "_bn_act";
   }
 
   /**

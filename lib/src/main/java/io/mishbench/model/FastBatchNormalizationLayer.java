@@ -1,5 +1,6 @@
 package io.mishbench.model;
 
+import io.mishbench.activation.StableActivation;
 import java.nio.ByteBuffer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -10,6 +11,8 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,8 +29,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *       and log(var / (decay var + (1 - decay) batch var)) / (2 ln 10) for the log10 std (or the
  *       variance's difference), which DL4J's updater subtracts.
  * </ul>
+ * With an activation in its configuration (the zoo's conv-bn-act blocks, {@link Blocks}), the layer is
+ * batch norm followed by that activation, which DL4J's batch norm never applies: a {@link
+ * io.mishbench.activation.StableActivation} is fused into the passes above (forward: each plane
+ * activated right after its affine pass; backward: the normalised values recomputed per plane from the
+ * input, the activation's gradient taken and summed in the same pass), so neither the normalised
+ * values nor a copy of them is stored; any other activation is applied after DL4J's batch norm.
  * Inference, other data types and layouts, the cuDNN helper and fixed gamma/beta are DL4J's own
- * code, unchanged. On the -onednn CPU builds these passes replace oneDNN's batch norm in training too:
+ * code, unchanged (then followed by the activation). On the -onednn CPU builds these passes replace oneDNN's batch norm in training too:
  * with oneDNN's convolutions they made resnet50 1.06x as fast as oneDNN's batch norm did.
  */
 public class FastBatchNormalizationLayer extends BatchNormalization {
@@ -39,7 +48,8 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
   int fastPasses;
 
   /** @param input the layer's input; @param dense it, or its dense copy */
-  private record Stats(INDArray input, INDArray dense, double[] mean, double[] var, double[] invStd) {}
+  private record Stats(INDArray input, INDArray dense, double[] mean, double[] var, double[] invStd, float[] scale,
+      float[] shift) {}
 
   public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -73,11 +83,29 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
     return a.ordering() == 'c' && a.elementWiseStride() == 1;
   }
 
+  /** The activation after the normalisation; null for none (identity). */
+  private IActivation activation() {
+    IActivation f = layerConf().getActivationFn();
+    return f == null || f instanceof ActivationIdentity ? null : f;
+  }
+
+  /** The activation when the fused loops can apply it, else null (then it is applied after DL4J's batch norm). */
+  private StableActivation fusedActivation() {
+    return activation() instanceof StableActivation f ? f : null;
+  }
+
+  /** Whether this layer computes with its own loops: the fast path, with no activation or one that fuses. */
+  private boolean fused(INDArray x) {
+    return fast(x) && (activation() == null || fusedActivation() != null);
+  }
+
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     last = null;
-    if (!training || !fast(input)) {
-      return super.activate(training, mgr);
+    if (!training || !fused(input)) {
+      INDArray z = super.activate(training, mgr);
+      IActivation f = activation();
+      return f == null ? z : f.getActivation(z, training);
     }
     assertInputSet(false);
     int n = (int) input.size(0);
@@ -104,8 +132,13 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
       b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
     }
     INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
-    BatchNormKernels.affine(x, BatchNormKernels.bytes(out), n, c, p, a, b);
-    last = new Stats(input, in, mean, var, invStd);
+    StableActivation f = fusedActivation();
+    if (f == null) {
+      BatchNormKernels.affine(x, BatchNormKernels.bytes(out), n, c, p, a, b);
+    } else {
+      BatchNormKernels.affineActivate(x, BatchNormKernels.bytes(out), n, c, p, a, b, f);
+    }
+    last = new Stats(input, in, mean, var, invStd, a, b);
     fastPasses++;
     return out;
   }
@@ -114,8 +147,15 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     Stats s = last;
     last = null;
-    if (s == null || s.input() != input || !fast(input) || epsilon.dataType() != DataType.FLOAT) {
-      return super.backpropGradient(epsilon, mgr);
+    if (s == null || s.input() != input || !fused(input) || epsilon.dataType() != DataType.FLOAT) {
+      IActivation f = activation();
+      if (f == null) {
+        return super.backpropGradient(epsilon, mgr);
+      }
+      // DL4J's batch norm, then the activation: recompute the normalised values (this also sets what
+      // DL4J's backward pass reads) and take the activation's gradient through them
+      INDArray z = super.activate(true, mgr);
+      return super.backpropGradient(f.backprop(z, epsilon).getFirst(), mgr);
     }
     assertInputSet(true);
     INDArray dy = dense(epsilon) ? epsilon : mgr.dup(ArrayType.BP_WORKING_MEM, epsilon, 'c');
@@ -124,10 +164,21 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
     int p = (int) (input.size(2) * input.size(3));
     double count = (double) n * p;
     ByteBuffer x = BatchNormKernels.bytes(s.dense());
-    ByteBuffer g = BatchNormKernels.bytes(dy);
     double[] sumDy = new double[c];
     double[] sumDyXmu = new double[c];
-    BatchNormKernels.gradientSums(g, x, n, c, p, s.mean(), sumDy, sumDyXmu);
+    INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+    ByteBuffer g;
+    StableActivation f = fusedActivation();
+    if (f == null) {
+      g = BatchNormKernels.bytes(dy);
+      BatchNormKernels.gradientSums(g, x, n, c, p, s.mean(), sumDy, sumDyXmu);
+    } else {
+      // the gradient with respect to the normalised values goes into epsNext, and is overwritten there
+      // element by element by the input gradient below
+      g = BatchNormKernels.bytes(epsNext);
+      BatchNormKernels.activationGradientSums(BatchNormKernels.bytes(dy), x, g, n, c, p, s.scale(), s.shift(), f,
+          s.mean(), sumDy, sumDyXmu);
+    }
     double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
     double[] dGamma = new double[c];
     float[] a = new float[c];
@@ -142,7 +193,6 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
       b[ch] = (float) bc;
       d[ch] = (float) (-ac * sumDy[ch] / count - bc * s.mean()[ch]);
     }
-    INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
     BatchNormKernels.inputGradient(g, x, BatchNormKernels.bytes(epsNext), n, c, p, a, b, d);
 
     Gradient gradient = new DefaultGradient();

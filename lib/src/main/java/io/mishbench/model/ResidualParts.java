@@ -38,15 +38,12 @@ final class ResidualParts {
           + " channels needs at most the branch's " + nOut + " channels");
     }
     String shortcut = subsample ? blocks.maxPool(name + "_sub", from, 1, 2) : from;
-    String sum;
     if (fromChannels == nOut) {
-      sum = blocks.add(name + "_add", blocks.convBn(name + "_c", branchInput, nOut, kernel, 1), shortcut);
-    } else {
-      String low = blocks.convBn(name + "_c", branchInput, fromChannels, kernel, 1);
-      String high = blocks.convBn(name + "_cpad", branchInput, nOut - fromChannels, kernel, 1);
-      sum = blocks.concat(name + "_sum", blocks.add(name + "_add", low, shortcut), high);
+      return blocks.addAct(name + "_out", blocks.convBn(name + "_c", branchInput, nOut, kernel, 1), shortcut);
     }
-    return blocks.act(name + "_out", sum);
+    String low = blocks.convBn(name + "_c", branchInput, fromChannels, kernel, 1);
+    String high = blocks.convBn(name + "_cpad", branchInput, nOut - fromChannels, kernel, 1);
+    return blocks.act(name + "_out", blocks.concat(name + "_sum", blocks.add(name + "_add", low, shortcut), high));
   }
 
   /**

@@ -125,7 +125,7 @@ final class SpineNetFamily implements ModelFamily {
           }
         }
       }
-      String merged = blocks.act(name + "_in", blocks.sum(name + "_sum", parts.toArray(String[]::new)));
+      String merged = blocks.addAct(name + "_in", parts.toArray(String[]::new));
       String out = blockGroup(blocks, name, merged, width, blockFilters, b.bottleneck(), repeats);
       Feature f = new Feature(out, b.level(), size, width, b.bottleneck());
       features.add(f);
@@ -173,7 +173,7 @@ final class SpineNetFamily implements ModelFamily {
         y = blocks.convBnAct(n + "_a", x, filters, 3, 1);
         y = blocks.convBn(n + "_b", y, filters, 3, 1);
       }
-      x = blocks.act(n + "_out", blocks.add(n + "_add", y, shortcut));
+      x = blocks.addAct(n + "_out", y, shortcut);
       inChannels = out;
     }
     return x;

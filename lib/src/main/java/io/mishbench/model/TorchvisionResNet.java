@@ -32,7 +32,7 @@ final class TorchvisionResNet implements ModelFamily {
         String y = blocks.convBnAct(name + "_a", x, width, 1, 1);
         y = blocks.convBnAct(name + "_b", y, width, 3, stride);
         y = blocks.convBn(name + "_c", y, out, 1, 1);
-        x = blocks.act(name + "_out", blocks.add(name + "_add", y, shortcut));
+        x = blocks.addAct(name + "_out", y, shortcut);
       }
     }
     return x;

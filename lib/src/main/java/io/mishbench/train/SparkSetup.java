@@ -20,6 +20,8 @@ public final class SparkSetup {
 
   static final String PLUGINS = "spark.plugins";
 
+  static final String GLIBC_TUNABLES = "GLIBC_TUNABLES";
+
   static final String EXECUTOR_GPUS = "spark.executor.resource.gpu.amount";
 
   /** Whether executors are given GPUs (spark.executor.resource.gpu.amount above 0). */
@@ -46,6 +48,12 @@ public final class SparkSetup {
       executorOpts += " --add-modules=" + VECTOR_MODULE;
     }
     conf.set("spark.executor.extraJavaOptions", executorOpts.trim());
+    // executors allocate like the driver: the malloc tunables the launcher gave this JVM
+    // (conf/jvm-options.properties, glibc.tunables) go to them too
+    String tunables = System.getenv(GLIBC_TUNABLES);
+    if (tunables != null && !tunables.isBlank()) {
+      conf.setIfMissing("spark.executorEnv." + GLIBC_TUNABLES, tunables);
+    }
     // executors may run on other CPUs than the driver: each chooses its own ND4J build at start-up,
     // unless spark.executor.extraJavaOptions names one
     addPlugin(conf, Nd4jBinaryPlugin.class);

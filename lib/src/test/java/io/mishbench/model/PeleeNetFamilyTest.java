@@ -79,11 +79,11 @@ class PeleeNetFamilyTest {
   @ValueSource(strings = {"peleenet", "csppeleenet"})
   void stagesHavePeleesWidthsAndStrides(String model) {
     Map<String, InputType> types = conf(model, 224, 1, 1).getLayerActivationTypes(InputType.convolutional(224, 224, 3));
-    assertEquals(InputType.convolutional(56, 56, 32), types.get("stem3_act"), "stem output");
+    assertEquals(InputType.convolutional(56, 56, 32), types.get("stem3_bn_act"), "stem output");
     int[] widths = {128, 256, 512, 704};
     int[] sizes = {56, 28, 14, 7};
     for (int s = 0; s < 4; s++) {
-      assertEquals(InputType.convolutional(sizes[s], sizes[s], widths[s]), types.get("s" + (s + 1) + "_trans_act"),
+      assertEquals(InputType.convolutional(sizes[s], sizes[s], widths[s]), types.get("s" + (s + 1) + "_trans_bn_act"),
           model + " stage " + (s + 1) + " transition");
     }
   }

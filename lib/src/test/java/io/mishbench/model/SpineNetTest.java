@@ -62,10 +62,10 @@ class SpineNetTest {
     ModelSpec spec = new ModelSpec("spinenet49", "relu", 10, 128, 3, 0.25, 1);
     ComputationGraphConfiguration conf = ModelZoo.build(spec, 1, new Sgd(0.1), 0);
     assertEquals(java.util.List.of("b12_r0_match_bn", "b12_r1_match_bn", "b9_out"),
-        conf.getVertexInputs().get("b12_sum"));
+        conf.getVertexInputs().get("b12_in"));
     for (int i = 0; i < SpineNetFamily.BLOCKS.size(); i++) {
       if (i != 12) {
-        assertEquals(2, conf.getVertexInputs().get("b" + i + "_sum").size(), "block " + i + " sums its two parents");
+        assertEquals(2, conf.getVertexInputs().get("b" + i + "_in").size(), "block " + i + " sums its two parents");
       }
     }
   }
