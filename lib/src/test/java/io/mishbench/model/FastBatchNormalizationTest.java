@@ -108,7 +108,12 @@ class FastBatchNormalizationTest {
       assertTrue(err < 1e-3, key + " after 20 steps: " + err);
     }
     INDArray inference = fast.output(d.getFeatures(), false);
+    assertEquals(21, ((FastBatchNormalizationLayer) fast.getLayer(1)).fastPasses, "inference took the fast path");
     assertTrue(maxRelative(dl4j.output(d.getFeatures(), false), inference) < 1e-3, "inference with running statistics");
+    MultiLayerNetwork same = net(false, logStd, 16); // DL4J's inference on exactly these parameters
+    same.setParams(fast.params().dup());
+    double err = maxRelative(same.output(d.getFeatures(), false), inference);
+    assertTrue(err < 1e-5, "inference on the same parameters: " + err);
   }
 
   @Test

@@ -122,7 +122,12 @@ class FusedBatchNormActivationTest {
     double err = maxRelative(dl4j.params(), fused.params());
     assertTrue(err < 1e-3, "parameters after 20 steps: " + err);
     INDArray inference = fused.output(d.getFeatures(), false);
+    assertEquals(21, ((FastBatchNormalizationLayer) fused.getLayer(1)).fastPasses, "inference took the fused path");
     assertTrue(maxRelative(dl4j.output(d.getFeatures(), false), inference) < 1e-3, "inference with running statistics");
+    MultiLayerNetwork same = net(activation, false, DataType.FLOAT, 16); // batch norm + activation layer, these parameters
+    same.setParams(fused.params().dup());
+    double same1 = maxRelative(same.output(d.getFeatures(), false), inference);
+    assertTrue(same1 < 1e-5, "inference on the same parameters: " + same1);
   }
 
   @ParameterizedTest(name = "{0}")
