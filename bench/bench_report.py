@@ -2,14 +2,16 @@
 """Renders BENCHMARKS.md from the raw files submit-scripts/bench.sh leaves in its work folder.
 
     bench/bench_report.py WORK [--quickstart DIR] > BENCHMARKS.md
+    bench/bench_report.py WORK --only-pytorch BENCHMARKS.md > NEW   (bench.sh --only pytorch: those sections replaced)
 
 bench.sh only launches processes (JVMs with different flags, /usr/bin/time, PyTorch) and keeps what they
 print; every number in the report is read, computed and formatted here. The files of WORK:
 
   facts.txt                       key=value: the machine, the versions, the script's arguments and settings
   weights-ours-M.json, weights-torch-M.json   `models --format json` / `pytorch_bench.py --count` lines
-  train-M-A.json, train-torch-M-A.json        bench-train / pytorch_bench.py JSON lines (empty: failed)
-  time-M-A.txt, time-torch-M-A.txt            /usr/bin/time -v reports (peak RSS)
+  train-M-A.json, train-torch-M-A.json, train-torchm-M-A.json   bench-train / pytorch_bench.py (glibc's defaults /
+                                  mishbench's GLIBC_TUNABLES) JSON lines (empty: failed); infer-*: the same, --inference
+  time-train-M-A.txt, time-train-torch-M-A.txt, time-infer-...   /usr/bin/time -v reports (peak RSS)
   levers.tsv                      label <TAB> batch <TAB> bench-train JSON line, one row each
   jfr-layers.md, ops-profile.txt  bench/jfr_layers.py's table; bench-train --profile-ops's stderr
   bench-fit.jsonl, overhead-fF/runs/*/run.json  the Spark overhead runs
@@ -128,17 +130,27 @@ def header(f):
 
 
 def pytorch_section(work, f):
+    """Issue 21's comparison: training and inference images/s and peak RSS against PyTorch, same machine, same run."""
     out = [
         "",
         "## Training throughput against PyTorch (224x224, batch 16, full size)",
+        "",
+        "Measured on %s, %s UTC, at git %s (%s, %s cores, AVX-512: %s; load average %s at the start of the run)."
+        % (f.get("date", ""), f.get("time", ""), f.get("git", ""), f.get("cpu", ""), f.get("cores", ""),
+           f.get("avx512", ""), f.get("loadavg", "")),
         "",
         "`mishbench bench-train --model M --activation A --resolution 224 --batch 16 --classes 1000 --warmup %s"
         % f.get("big_warmup", ""),
         "--steps %s` (one process, no Spark, random data, Nesterov SGD with weight decay) against" % f.get("big_steps", ""),
         "`bench/pytorch_bench.py` with the same arguments: the same models (torchvision's ResNet-50 with its ReLUs",
         "replaced; a CSPResNeXt-50 built like mishbench's, the weight counts checked equal below), the same step",
-        "and all cores for both. Ratio: mishbench's images/s over PyTorch's (target: >= 0.5). Peak RSS: the whole",
-        "process's, from `/usr/bin/time -v`; mishbench's JVM is capped at a 6 GB heap and 10 GB of ND4J off-heap memory.",
+        "and all cores for both. mishbench runs as its launcher and submit scripts start it: the JVM options and",
+        "`GLIBC_TUNABLES` of conf/jvm-options.properties (%s; malloc on transparent huge pages), a 6 GB heap and 10 GB"
+        % f.get("glibc_tunables", ""),
+        "of ND4J off-heap memory. PyTorch runs twice: as its users start it (glibc's defaults), and with the same",
+        "`GLIBC_TUNABLES` as mishbench (which speeds it up as much). Ratios: mishbench's images/s over PyTorch's",
+        "(target: >= 1.0 against each); peak RSS: the whole process's, from `/usr/bin/time -v` (target: mishbench's",
+        "<= 1.5x PyTorch's).",
         "",
     ]
     torch_ok = f.get("torch_ok") == "true"
@@ -153,23 +165,37 @@ def pytorch_section(work, f):
     else:
         out.append("PyTorch is not importable by %s (Debian: `apt-get install python3-torch python3-torchvision`): "
                    "its columns are empty." % f.get("py", ""))
+
+    def rows(kind, pairs):
+        lines = [
+            "",
+            "| model | activation | mishbench images/s | PyTorch images/s | ratio | PyTorch, same malloc, images/s | ratio"
+            " | mishbench peak RSS | PyTorch peak RSS | RSS ratio |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for m, a in pairs:
+            ours = last_json(os.path.join(work, "%s-%s-%s.json" % (kind, m, a)))
+            plain = last_json(os.path.join(work, "%s-torch-%s-%s.json" % (kind, m, a))) if torch_ok else None
+            same = last_json(os.path.join(work, "%s-torchm-%s-%s.json" % (kind, m, a))) if torch_ok else None
+            o_ips = field(ours, "images_per_sec") if ours else "failed"
+            p_ips = field(plain, "images_per_sec") if plain else "-"
+            s_ips = field(same, "images_per_sec") if same else "-"
+            rss_ours = peak_rss(os.path.join(work, "time-%s-%s-%s.txt" % (kind, m, a)))
+            rss_theirs = peak_rss(os.path.join(work, "time-%s-torch-%s-%s.txt" % (kind, m, a))) if plain else ""
+            rss_ratio = ratio(rss_ours.split(" ")[0], rss_theirs.split(" ")[0]) if rss_ours and rss_theirs else "-"
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                m, a, o_ips, p_ips, ratio(o_ips, p_ips) if ours and plain else "-", s_ips,
+                ratio(o_ips, s_ips) if ours and same else "-", rss_ours, rss_theirs, rss_ratio))
+        return lines
+
+    out += rows("train", [(m, a) for m in MODELS for a in ACTIVATIONS])
     out += [
         "",
-        "| model | activation | mishbench images/s | PyTorch images/s | ratio | mishbench step ms | PyTorch step ms"
-        " | mishbench peak RSS | PyTorch peak RSS |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "Inference (evaluation) at batch 64: `bench-train ... --batch 64 --inference` (the forward pass with the",
+        "running batch-norm statistics, as the evaluation after each epoch runs it) against",
+        "`pytorch_bench.py ... --batch 64 --inference` (eval mode, forward under `torch.no_grad()`); same columns.",
     ]
-    for m in MODELS:
-        for a in ACTIVATIONS:
-            ours = last_json(os.path.join(work, "train-%s-%s.json" % (m, a)))
-            theirs = last_json(os.path.join(work, "train-torch-%s-%s.json" % (m, a))) if torch_ok else None
-            o_ips = field(ours, "images_per_sec") if ours else "failed"
-            t_ips = field(theirs, "images_per_sec") if theirs else "-"
-            r = ratio(o_ips, t_ips) if ours and theirs else "-"
-            rss_theirs = peak_rss(os.path.join(work, "time-torch-%s-%s.txt" % (m, a))) if theirs else ""
-            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                m, a, o_ips, t_ips, r, field(ours, "step_ms"), field(theirs, "step_ms"),
-                peak_rss(os.path.join(work, "time-%s-%s.txt" % (m, a))), rss_theirs))
+    out += rows("infer", [(m, "mish") for m in MODELS])
     return out
 
 
@@ -535,11 +561,53 @@ def render(work, quickstart):
     return "\n".join(out) + "\n"
 
 
+def splice(existing, sections):
+    """existing Markdown with each '## ' section of `sections` (a list of lines) put in place of the section with
+    the same heading (up to its parenthesis), or after the title when it has none; other sections are kept."""
+    def split(lines):
+        head, parts = [], []
+        for line in lines:
+            if line.startswith("## "):
+                parts.append([line])
+            elif parts:
+                parts[-1].append(line)
+            else:
+                head.append(line)
+        return head, parts
+
+    def key(part):
+        return part[0].split(" (")[0].strip()
+
+    head, old = split(existing.splitlines())
+    _, new = split(sections)
+    replaced = {key(p): p for p in new}
+    out, used = list(head), set()
+    for part in old:
+        k = key(part)
+        if k in replaced:
+            out += replaced[k]
+            used.add(k)
+        else:
+            out += part
+    for part in new:
+        if key(part) not in used:
+            out[len(head):len(head)] = part
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Renders BENCHMARKS.md from bench.sh's work folder.")
     p.add_argument("work", help="bench.sh's work folder (mishbench-out/bench)")
     p.add_argument("--quickstart", default="", help="the quickstart's output folder (its aggregate and runs)")
+    p.add_argument("--only-pytorch", metavar="BENCHMARKS_MD",
+                   help="render only the PyTorch comparison and what each change bought, put in place of those"
+                        " sections of this existing file (bench.sh --only pytorch)")
     a = p.parse_args(argv)
+    if a.only_pytorch:
+        f = read_facts(a.work)
+        sections = pytorch_section(a.work, f) + levers_section(a.work)
+        sys.stdout.write(splice(read(a.only_pytorch), sections))
+        return 0
     sys.stdout.write(render(a.work, a.quickstart))
     return 0
 

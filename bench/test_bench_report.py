@@ -5,7 +5,8 @@ testdata/bench-report/work is the work folder bench.sh --all left with stand-ins
 bench/averaging.sh (JSON lines in the commands' own format, some runs failing); expected.md is what the
 previous bench.sh (sed and awk) wrote from the same command output, so the renderer is held to it line
 for line. Only peak RSS (/usr/bin/time of the stand-ins: 0.0 GB) was set to 6.3 and 2.8 GB in one row, in
-both the time reports and expected.md.
+both the time reports and expected.md. The PyTorch section was rendered anew when issue 21 added its columns
+(PyTorch with mishbench's GLIBC_TUNABLES, the RSS ratio, inference rows).
 """
 import calendar
 import os
@@ -75,6 +76,28 @@ class BenchReportTest(unittest.TestCase):
         with open(os.path.join(self.work, "cspresnext50-batch2.json"), "w") as f:
             f.write('{"model":"cspresnext50","images_per_sec":1.23,"step_ms":1626.02}\n')
         self.assertIn("| 246.6 | 1.23 | 200x |", self.render())
+
+    def test_only_pytorch_replaces_its_sections_and_keeps_the_others(self):
+        existing = "\n".join(["# mishbench benchmarks", "", "old header",
+                               "", "## Training throughput against PyTorch (old title)", "", "old table",
+                               "", "## Spark overhead (kept)", "", "kept text",
+                               "", "## What each change bought (old)", "", "old levers", ""])
+        path = os.path.join(self.tmp, "BENCHMARKS.md")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(existing)
+        import io
+        import contextlib
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            bench_report.main([self.work, "--only-pytorch", path])
+        out = buf.getvalue()
+        self.assertNotIn("old table", out)
+        self.assertNotIn("old levers", out)
+        self.assertIn("kept text", out)
+        self.assertIn("old header", out)
+        self.assertLess(out.index("## Training throughput against PyTorch"), out.index("## Spark overhead"))
+        self.assertLess(out.index("## Spark overhead"), out.index("## What each change bought"))
+        self.assertIn("| resnet50 | mish | 307.41 | 31.7 | 9.70 |", out)
 
     def test_without_all_no_full_size_sections(self):
         with open(os.path.join(self.work, "facts.txt"), encoding="utf-8") as f:

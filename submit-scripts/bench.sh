@@ -5,7 +5,7 @@
 # All figures of one table come from one run of this script on one machine (side-by-side ratios: the
 # machine may be shared and noisy, absolute numbers drift).
 #
-#   submit-scripts/bench.sh [--quick] [--all]
+#   submit-scripts/bench.sh [--quick] [--all] [--only pytorch]
 #
 # Default sections (about half an hour on a 2-core machine):
 #   1. mishbench against PyTorch: bench-train of resnet50 and cspresnext50 at 224x224, batch 16, full size,
@@ -25,6 +25,8 @@
 #      (bench-data) and the last quickstart's table and data-wait shares.
 # --all adds the ND4J CPU binaries comparison and every full-size zoo model at 224 (well over an hour).
 # --quick: fewer repeats and steps everywhere.
+# --only pytorch: sections 1 and 1b alone (about 25 minutes), put in place of those sections of BENCHMARKS.md,
+#   the others kept as they were (each section says when it was measured).
 # Environment: MISHBENCH_PYTHON (default /usr/bin/python3, the interpreter Debian's python3-torch is for),
 # BENCH_STEPS / BENCH_WARMUP (timed and untimed steps at 224; default 3 and 1),
 # BENCH_GPU_IMAGES_PER_SEC (one GPU executor's cspresnext50 training rate assumed by the cost model; 300).
@@ -33,13 +35,15 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
-quick=false all=false
-for arg in "$@"; do
+quick=false all=false only=""
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
   case "$arg" in
     --quick) quick=true ;;
     --all) all=true ;;
+    --only) [ "${1:-}" = pytorch ] || { echo "bench.sh: --only takes 'pytorch'" >&2; exit 2; }; only=pytorch; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench.sh: unknown option '$arg' (--quick, --all, --help)" >&2; exit 2 ;;
+    *) echo "bench.sh: unknown option '$arg' (--quick, --all, --only pytorch, --help)" >&2; exit 2 ;;
   esac
 done
 repeats=2
@@ -63,6 +67,9 @@ m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/nd4j/nd4j-native/$version"
 variants=("" -avx2 -avx512 -onednn -onednn-avx2 -onednn-avx512)
 # every JVM option mishbench needs, from their one place
 opens="$(sed -n 's/^java17\.opens=//p' conf/jvm-options.properties) $(sed -n 's/^jvm\.modules=//p' conf/jvm-options.properties)"
+opens+=" $(sed -n 's/^jvm\.gc=//p' conf/jvm-options.properties)"
+# mishbench's processes run with the malloc tunables its launcher and submit scripts give them
+export GLIBC_TUNABLES="$(sed -n 's/^glibc\.tunables=//p' conf/jvm-options.properties)${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"
 jobs_cp="spark-runtime/target/jars/*:jobs/target/mishbench-jobs.jar"
 mishbench_java() { java $opens "$@"; }
 timed() { # timed FILE cmd...: runs cmd under /usr/bin/time -v (its report in FILE), stdout kept
@@ -71,7 +78,7 @@ timed() { # timed FILE cmd...: runs cmd under /usr/bin/time -v (its report in FI
 json_lines() { grep '^{' || true; }   # the commands' JSON lines, their other output dropped
 # Every file below goes to $work; bench/bench_report.py reads them, computes and writes BENCHMARKS.md.
 
-rm -f "$work"/facts.txt "$work"/weights-*.json "$work"/train-*.json "$work"/time-*.txt "$work"/levers.tsv \
+rm -f "$work"/facts.txt "$work"/weights-*.json "$work"/train-*.json "$work"/infer-*.json "$work"/time-*.txt "$work"/levers.tsv \
   "$work"/jfr-layers.md "$work"/bench-fit.jsonl "$work"/activations-*.jsonl "$work"/grouped-conv-*.jsonl \
   "$work"/cspresnext50-batch2.json "$work"/bench-data.json "$work"/models.jsonl "$work"/full-*.json "$work"/binaries.tsv
 avx512="$(grep -m1 -o -w avx512f /proc/cpuinfo || echo none)"
@@ -87,6 +94,7 @@ avx512="$(grep -m1 -o -w avx512f /proc/cpuinfo || echo none)"
   echo "java_version=$(java -version 2>&1 | head -1)"
   echo "nd4j_version=$version"
   echo "git=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "glibc_tunables=$GLIBC_TUNABLES"
   echo "py=$py"
   echo "quick=$quick"
   echo "all=$all"
@@ -108,32 +116,50 @@ if $torch_ok; then
       grep '"name"' > "$work/weights-ours-$m.json" || true
   done
 fi
+torch_run() { # torch_run KIND M A [--inference ...]: PyTorch with glibc's defaults, then with mishbench's GLIBC_TUNABLES
+  local kind="$1" m="$2" a="$3"; shift 3
+  $torch_ok || return 0
+  echo "bench: $m $a ($kind): PyTorch, glibc's defaults" >&2
+  timed "$work/time-$kind-torch-$m-$a.txt" env -u GLIBC_TUNABLES "$py" bench/pytorch_bench.py --model "$m" --activation "$a" \
+    --resolution 224 --classes 1000 --warmup "$big_warmup" --steps "$big_steps" "$@" | json_lines | tail -1 \
+    > "$work/$kind-torch-$m-$a.json" || true
+  echo "bench: $m $a ($kind): PyTorch, GLIBC_TUNABLES=$GLIBC_TUNABLES" >&2
+  timed "$work/time-$kind-torchm-$m-$a.txt" "$py" bench/pytorch_bench.py --model "$m" --activation "$a" \
+    --resolution 224 --classes 1000 --warmup "$big_warmup" --steps "$big_steps" "$@" | json_lines | tail -1 \
+    > "$work/$kind-torchm-$m-$a.json" || true
+}
+ours_run() { # ours_run KIND M A BENCH-TRAIN-OPTIONS...: bench-train as mishbench's launcher runs it
+  local kind="$1" m="$2" a="$3"; shift 3
+  echo "bench: $m $a ($kind): mishbench" >&2
+  timed "$work/time-$kind-$m-$a.txt" java $opens $memcap -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model "$m" \
+    --activation "$a" --resolution 224 --classes 1000 --warmup "$big_warmup" --steps "$big_steps" "$@" \
+    2>"$work/bench-$kind-$m-$a.err" | json_lines | tail -1 > "$work/$kind-$m-$a.json" || true
+  [ -s "$work/$kind-$m-$a.json" ] && rm -f "$work/bench-$kind-$m-$a.err"   # kept when the run failed
+}
 for m in resnet50 cspresnext50; do
   for a in mish swish leakyrelu; do
-    echo "bench: $m $a at 224, batch 16: mishbench" >&2
-    timed "$work/time-$m-$a.txt" java $opens $memcap -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --model "$m" \
-      --activation "$a" --resolution 224 --classes 1000 --batch 16 --warmup "$big_warmup" --steps "$big_steps" \
-      2>"$work/bench-train-$m-$a.err" | json_lines | tail -1 > "$work/train-$m-$a.json" || true
-    if $torch_ok; then
-      echo "bench: $m $a at 224, batch 16: PyTorch" >&2
-      timed "$work/time-torch-$m-$a.txt" "$py" bench/pytorch_bench.py --model "$m" --activation "$a" \
-        --resolution 224 --classes 1000 --batch 16 --warmup "$big_warmup" --steps "$big_steps" |
-        json_lines | tail -1 > "$work/train-torch-$m-$a.json" || true
-    fi
-    [ -s "$work/train-$m-$a.json" ] && rm -f "$work/bench-train-$m-$a.err"   # kept when the run failed
+    ours_run train "$m" "$a" --batch 16
+    torch_run train "$m" "$a" --batch 16
   done
+  # inference (evaluation) at batch 64
+  ours_run infer "$m" mish --batch 64 --inference
+  torch_run infer "$m" mish --batch 64 --inference
 done
 
 # --- 1b. what each change bought -------------------------------------------------------------------------
 lever() { # lever LABEL JAVA-OPTIONS... -- BENCH-TRAIN-OPTIONS...: one bench-train JSON line (empty when it failed)
   local label="$1"; shift
-  local jopts=() cp="$jobs_cp"
-  while [ "$1" != -- ]; do jopts+=("$1"); shift; done; shift
+  local jopts=() cp="$jobs_cp" envs=()
+  while [ "$1" != -- ]; do
+    case "$1" in env:-*) envs+=(-u "${1#env:-}") ;; *) jopts+=("$1") ;; esac
+    shift
+  done
+  shift
   for o in "${jopts[@]}"; do
     case "$o" in -Dorg.bytedeco.javacpp.platform.extension=-onednn*) cp="$cp:$m2/nd4j-native-$version-linux-x86_64${o#*=}.jar" ;; esac
   done
   echo "bench: lever '$label'" >&2
-  java $opens $memcap "${jopts[@]}" -cp "$cp" io.mishbench.jobs.Main bench-train --resolution 224 --classes 1000 \
+  env "${envs[@]}" java $opens $memcap "${jopts[@]}" -cp "$cp" io.mishbench.jobs.Main bench-train --resolution 224 --classes 1000 \
     --warmup "$big_warmup" --steps "$big_steps" "$@" 2>/dev/null | json_lines | tail -1 || true
 }
 onednn=-onednn-avx512
@@ -152,7 +178,18 @@ GEMM convolution and fused batch norm (the default)|-Dmishbench.none=true|16
 GEMM convolution and fused batch norm, batch 32|-Dmishbench.none=true|32
 ND4J $onednn build: oneDNN's convolution and batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn -Dmishbench.batchnorm.dl4j=true|16
 ND4J $onednn build: oneDNN's convolution, fused batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
+activations not fused into batch norm and sums (separate ActivationLayers)|-Dmishbench.activation.unfused=true|16
+glibc's malloc defaults (no GLIBC_TUNABLES)|env:-GLIBC_TUNABLES|16
+no periodic garbage collection|-XX:G1PeriodicGCInterval=0|16
 EOF2
+
+if [ "$only" = pytorch ]; then
+  out="$root/BENCHMARKS.md.tmp"
+  "$py" bench/bench_report.py "$work" --only-pytorch "$root/BENCHMARKS.md" > "$out"
+  mv "$out" "$root/BENCHMARKS.md"
+  echo "bench: replaced the PyTorch comparison and what each change bought in BENCHMARKS.md" >&2
+  exit 0
+fi
 
 # --- 2. where the time goes ---------------------------------------------------------------------------
 echo "bench: profile of resnet50 (JFR, OpProfiler)" >&2

@@ -22,7 +22,7 @@ mb_jvm_option() { # key -> its value in conf/jvm-options.properties
   printf '%s\n' "$v"
 }
 read -r -a MB_JVM_MODULES <<<"$(mb_jvm_option jvm.modules)"
-read -r -a MB_JAVA17_OPTS <<<"$(mb_jvm_option java17.opens) ${MB_JVM_MODULES[*]}"
+read -r -a MB_JAVA17_OPTS <<<"$(mb_jvm_option java17.opens) ${MB_JVM_MODULES[*]} $(mb_jvm_option jvm.gc)"
 # GLIBC_TUNABLES of every mishbench process (conf/jvm-options.properties, glibc.tunables), before any set already
 MB_GLIBC_TUNABLES="$(mb_jvm_option glibc.tunables)${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"
 

@@ -31,7 +31,7 @@ class JvmOptionsTest {
   void theTestJvmHasEveryOptionOfTheFile() throws Exception {
     Properties p = options();
     List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    for (String key : List.of("java17.opens", "jvm.modules")) {
+    for (String key : List.of("java17.opens", "jvm.modules", "jvm.gc")) {
       String value = p.getProperty(key);
       assertTrue(value != null && !value.isBlank(), key + " is missing from conf/jvm-options.properties");
       for (String option : value.trim().split("\\s+")) {
@@ -47,6 +47,7 @@ class JvmOptionsTest {
         "submit-scripts/submit-k8s.sh")) {
       String text = Files.readString(ROOT.resolve(file));
       assertFalse(text.contains("--add-opens=java.base/"), file + " lists --add-opens options of its own");
+      assertFalse(text.contains("G1PeriodicGCInterval") || text.contains("glibc.malloc."), file + " lists a GC or malloc setting of its own");
       if (file.equals("pom.xml") || file.endsWith("submit-common.sh") || file.endsWith("bench.sh")) {
         assertTrue(text.contains("jvm-options.properties"), file + " does not read conf/jvm-options.properties");
       }
