@@ -178,6 +178,7 @@ GEMM convolution and fused batch norm (the default)|-Dmishbench.none=true|16
 GEMM convolution and fused batch norm, batch 32|-Dmishbench.none=true|32
 ND4J $onednn build: oneDNN's convolution and batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn -Dmishbench.batchnorm.dl4j=true|16
 ND4J $onednn build: oneDNN's convolution, fused batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
+one matrix product per image at every map size (no minibatch-wide products for small maps)|-Dmishbench.convolution.per-image=true|16
 activations not fused into batch norm and sums (separate ActivationLayers)|-Dmishbench.activation.unfused=true|16
 glibc's malloc defaults (no GLIBC_TUNABLES)|env:-GLIBC_TUNABLES|16
 no periodic garbage collection|-XX:G1PeriodicGCInterval=0|16

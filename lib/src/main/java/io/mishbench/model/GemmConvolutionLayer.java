@@ -24,7 +24,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dilation) computed as contiguous im2col, shaped [N, C, kH, kW, oH, oW], followed by one matrix
  * product per image, out[n] (O x P) = W (O x C kH kW) . col[n] (C kH kW x P), P = oH oW; a 1x1
  * convolution without padding needs no im2col at all (stride 1: the input itself, stride s: every
- * s-th pixel). The backward pass is the same products transposed: dW = sum over n of
+ * s-th pixel). For float32 maps of fewer than {@link #BATCHED_BELOW_POSITIONS} positions (the later
+ * stages at 224 px, every layer at 32 px) the minibatch is moved next to the positions instead,
+ * [K, N P], and each pass is one product over all images, whose long side the BLAS runs near its peak. The backward pass is the same products transposed: dW = sum over n of
  * delta[n] . col[n]^T, dcol[n] = W^T . delta[n], then col2im (a 1x1 one scatters into the
  * input's pixels directly).
  *
@@ -55,6 +57,25 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
    * full-size ones at 224x224 (all above 4e8 per call at batch 16) it is the faster (BENCHMARKS.md).
    */
   static final long ONEDNN_FROM_MACS = 1L << 27;
+
+  /**
+   * Output positions per image (oH x oW) below which the layer computes the whole minibatch with one
+   * matrix product per pass instead of one per image: products with a short side of 49 or 196 run at
+   * about half of the rate of long ones (BENCHMARKS.md), so for small maps moving the minibatch next to
+   * the positions ([K, N, P], [O, N, P], one copy each way) costs less than it saves.
+   */
+  static final int BATCHED_BELOW_POSITIONS = 400;
+
+  /**
+   * Set this system property to {@code true} to compute one product per image at every size (before/after
+   * measurements: bench.sh); read when the layer is made, so one process can build both.
+   */
+  public static final String PER_IMAGE_PROPERTY = "mishbench.convolution.per-image";
+
+  private final boolean perImage = Boolean.getBoolean(PER_IMAGE_PROPERTY);
+
+  /** Forward passes computed over the whole minibatch at once (tests check which path ran). */
+  int batchedPasses;
 
   /** Whether this layer's configuration and backend can take the GEMM path (else it is DL4J's ConvolutionLayer). */
   boolean computesWithGemm() {
@@ -132,8 +153,37 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
     return col.reshape('c', g.n, g.k(), g.p());
   }
 
+  /** Whether this call multiplies the whole minibatch at once ({@link #BATCHED_BELOW_POSITIONS}). */
+  private boolean batched(Geometry g) {
+    return !perImage && g.n > 1 && g.p() < BATCHED_BELOW_POSITIONS && (!g.pointwise() || g.sh == 1 && g.sw == 1)
+        && input.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+        && (long) Math.max(g.k(), g.o) * g.n * g.p() * 4 <= Integer.MAX_VALUE;
+  }
+
+  /**
+   * {@code src} [A, B, P] into {@code dst} [B, A, P], both dense float32 'c' arrays: A x B copies of P
+   * consecutive floats, in parallel.
+   */
+  static void swapOuter(INDArray src, INDArray dst, int a, int b, int p) {
+    java.nio.ByteBuffer from = BatchNormKernels.bytes(src);
+    java.nio.ByteBuffer to = BatchNormKernels.bytes(dst);
+    int row = p * 4;
+    java.util.stream.IntStream.range(0, a * b).parallel().forEach(r -> {
+      int i = r / b;
+      int j = r % b;
+      to.put((j * a + i) * row, from, r * row, row);
+    });
+  }
+
   private static INDArray contiguous(INDArray a) {
     return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+  }
+
+  /** The columns as [K, N P]: the minibatch next to the positions, for one product over all images. */
+  private static INDArray transposedColumns(Geometry g, INDArray cols, LayerWorkspaceMgr mgr, ArrayType type) {
+    INDArray colsT = mgr.createUninitialized(type, cols.dataType(), new long[] {g.k(), (long) g.n * g.p()}, 'c');
+    swapOuter(cols, colsT, g.n, (int) g.k(), (int) g.p());
+    return colsT;
   }
 
   @Override
@@ -148,8 +198,16 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
     INDArray cols = columns(g, mgr, ArrayType.FF_WORKING_MEM);
     INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(), new long[] {g.n, g.o, g.oh, g.ow}, 'c');
     INDArray z3d = z.reshape('c', g.n, g.o, g.p());
-    for (int i = 0; i < g.n; i++) {
-      Nd4j.gemm(w2d, cols.get(NDArrayIndex.point(i)), z3d.get(NDArrayIndex.point(i)), false, false, 1.0, 0.0);
+    if (batched(g)) {
+      INDArray colsT = transposedColumns(g, cols, mgr, ArrayType.FF_WORKING_MEM);
+      INDArray zT = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, z.dataType(), new long[] {g.o, (long) g.n * g.p()}, 'c');
+      Nd4j.gemm(w2d, colsT, zT, false, false, 1.0, 0.0);
+      swapOuter(zT, z3d, g.o, g.n, (int) g.p());
+      batchedPasses++;
+    } else {
+      for (int i = 0; i < g.n; i++) {
+        Nd4j.gemm(w2d, cols.get(NDArrayIndex.point(i)), z3d.get(NDArrayIndex.point(i)), false, false, 1.0, 0.0);
+      }
     }
     if (layerConf().hasBias()) {
       INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr);
@@ -175,6 +233,9 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
 
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
     INDArray dw2d = weightGrad.reshape('c', g.o, g.k());
+    if (batched(g)) {
+      return batchedBackprop(g, delta3d, w2d, cols, weightGrad, dw2d, mgr);
+    }
     for (int i = 0; i < g.n; i++) {
       Nd4j.gemm(delta3d.get(NDArrayIndex.point(i)), cols.get(NDArrayIndex.point(i)), dw2d, false, true, 1.0,
           i == 0 ? 0.0 : 1.0);
@@ -206,6 +267,38 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
       }
     }
 
+    return gradients(g, delta3d, weightGrad, epsNext);
+  }
+
+  /**
+   * The backward pass with one product per pass over the whole minibatch: with deltaT = delta as
+   * [O, N P] and colsT = the columns as [K, N P], dW = deltaT . colsT^T and dColsT = W^T . deltaT,
+   * which goes back to [N, K, P] (then col2im) or, for a 1x1 convolution, is the input gradient.
+   */
+  private Pair<Gradient, INDArray> batchedBackprop(Geometry g, INDArray delta3d, INDArray w2d, INDArray cols,
+      INDArray weightGrad, INDArray dw2d, LayerWorkspaceMgr mgr) {
+    long np = (long) g.n * g.p();
+    INDArray deltaT = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta3d.dataType(), new long[] {g.o, np}, 'c');
+    swapOuter(delta3d, deltaT, g.n, g.o, (int) g.p());
+    INDArray colsT = transposedColumns(g, cols, mgr, ArrayType.BP_WORKING_MEM);
+    Nd4j.gemm(deltaT, colsT, dw2d, false, true, 1.0, 0.0);
+    if (dw2d.isView() && dw2d.data() != weightGrad.data()) {
+      weightGrad.assign(dw2d.reshape(weightGrad.shape()));
+    }
+    Nd4j.gemm(w2d, deltaT, colsT, true, false, 1.0, 0.0); // dColsT over colsT, no longer needed
+    INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), new long[] {g.n, g.c, g.h, g.w}, 'c');
+    if (g.pointwise()) {
+      swapOuter(colsT, epsNext, g.c, g.n, (int) g.p());
+    } else {
+      INDArray dcols = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, input.dataType(), new long[] {g.n, g.k(), g.p()}, 'c');
+      swapOuter(colsT, dcols, (int) g.k(), g.n, (int) g.p());
+      Convolution.col2im(dcols.reshape('c', g.n, g.c, g.kh, g.kw, g.oh, g.ow), epsNext, g.sh, g.sw, g.ph, g.pw, g.h, g.w,
+          1, 1);
+    }
+    return gradients(g, delta3d, weightGrad, epsNext);
+  }
+
+  private Pair<Gradient, INDArray> gradients(Geometry g, INDArray delta3d, INDArray weightGrad, INDArray epsNext) {
     Gradient gradient = new DefaultGradient();
     if (layerConf().hasBias()) {
       INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
