@@ -582,6 +582,10 @@ def splice(existing, sections):
     _, new = split(sections)
     replaced = {key(p): p for p in new}
     out, used = list(head), set()
+    for part in new:
+        while part and part[-1] == "":
+            part.pop()
+        part.append("")  # one blank line before the next section
     for part in old:
         k = key(part)
         if k in replaced:

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * the ND4J CPU build for its own CPU ({@link Nd4jBinary}) when it starts, before any task loads ND4J,
  * as the driver does in {@code Main}. A build named in the executor's JVM options
  * ({@code -Dorg.bytedeco.javacpp.platform.extension=...}: {@code MISHBENCH_EXECUTOR_ND4J_EXTENSION} or
- * {@code spark.executor.extraJavaOptions}) is kept.
+ * {@code spark.executor.extraJavaOptions}) is kept. It then sets the threads of one ND4J operation from the
+ * executor's share of the machine ({@link Nd4jThreads}).
  *
  * <p>Executor plugins must not call {@code PluginContext.hostname()}: on a cluster executor Spark's RPC
  * environment has no address of its own, the call throws and the executor dies (seen on a standalone cluster).
@@ -37,6 +38,11 @@ public final class Nd4jBinaryPlugin implements SparkPlugin {
         String ext = Nd4jBinary.selectForThisCpu();
         log.info("executor {} on {}: ND4J CPU build {} ({})", ctx.executorID(), Provenance.host(),
             ext.isEmpty() ? "portable x86-64" : ext, given ? "already set: by its JVM options, or in local mode by the driver" : "chosen for this CPU");
+        int threads = Nd4jThreads.forExecutor(ctx.conf(), Runtime.getRuntime().availableProcessors());
+        Nd4jThreads.apply(threads);
+        log.info("executor {}: {} thread(s) per ND4J operation ({} {}, spark.task.cpus {})", ctx.executorID(), threads,
+            ctx.conf().contains(Nd4jThreads.PROPERTY) ? Nd4jThreads.PROPERTY : "executor cores",
+            Nd4jThreads.executorCores(ctx.conf(), Runtime.getRuntime().availableProcessors()), ctx.conf().get("spark.task.cpus", "1"));
       }
     };
   }
