@@ -209,6 +209,11 @@ def levers_section(work):
         "BatchNormalization code), with a larger minibatch, and with ND4J's oneDNN build (not bundled: its",
         "jar from the Maven repository; oneDNN's helper then computes every convolution of 2^27 multiply-accumulates or more",
         "per call, i.e. all of resnet50's at 224, and, unless switched off, mishbench's fused batch norm replaces oneDNN's).",
+        "The last rows switch off issue 21's changes one at a time: minibatch-wide products for small maps",
+        "(`-Dmishbench.convolution.per-image=true`), activations fused into batch norm and sums",
+        "(`-Dmishbench.activation.unfused=true`), the malloc tunables (`GLIBC_TUNABLES` unset) and the periodic",
+        "collection (`-XX:G1PeriodicGCInterval=0`). One run each on a shared machine: differences under about 10% are",
+        "within its noise (`bench-train --pair-property` alternates two networks' steps in one process for finer ones).",
         "Ratio: over DL4J's own layers.",
         "",
         "| variant | batch | images/s | step ms | ratio |",
@@ -561,6 +566,9 @@ def render(work, quickstart):
     return "\n".join(out) + "\n"
 
 
+RERUN_NOTE = "Sections rerun alone since (`bench.sh --only pytorch`) say when, at which commit, in their first line."
+
+
 def splice(existing, sections):
     """existing Markdown with each '## ' section of `sections` (a list of lines) put in place of the section with
     the same heading (up to its parenthesis), or after the title when it has none; other sections are kept."""
@@ -580,6 +588,10 @@ def splice(existing, sections):
 
     head, old = split(existing.splitlines())
     _, new = split(sections)
+    if RERUN_NOTE not in head:
+        while head and head[-1] == "":
+            head.pop()
+        head += ["", RERUN_NOTE, ""]
     replaced = {key(p): p for p in new}
     out, used = list(head), set()
     for part in new:
