@@ -12,8 +12,10 @@ import java.util.Set;
  *
  * <p>Left alone, JavaCPP loads the most specialised build on the classpath ({@code -avx512}), which
  * dies with SIGILL on a CPU without AVX-512 (seen under qemu with a Haswell CPU). The choice is the
- * system property {@value #PROPERTY}, read once, when ND4J first loads: {@code -avx512},
- * {@code -avx2}, or empty for the portable x86-64 build. The driver ({@code Main}, {@link SparkSetup})
+ * system property {@value #PROPERTY}, read once, when ND4J first loads: {@code -onednn-avx512},
+ * {@code -onednn-avx2} (the AVX-512 / AVX2 builds with oneDNN, which computes the large convolutions:
+ * {@code GemmConvolutionLayer#ONEDNN_FROM_MACS}), {@code -avx512}, {@code -avx2}, or empty for the
+ * portable x86-64 build. The driver ({@code Main}, {@link SparkSetup})
  * and every executor ({@link Nd4jBinaryPlugin}) choose for their own CPU; a value already set
  * ({@code MISHBENCH_ND4J_EXTENSION}, {@code MISHBENCH_EXECUTOR_ND4J_EXTENSION}, extraJavaOptions) wins.
  */
@@ -38,10 +40,10 @@ public final class Nd4jBinary {
   /** The fastest bundled build for these /proc/cpuinfo flags (the launcher script applies the same rule). */
   static String forFlags(Set<String> flags) {
     if (flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
-      return "-avx512";
+      return "-onednn-avx512";
     }
     if (flags.containsAll(Set.of("avx2", "fma"))) {
-      return "-avx2";
+      return "-onednn-avx2";
     }
     return "";
   }

@@ -16,15 +16,15 @@ class Nd4jBinaryTest {
 
   @Test
   void picksTheFastestBuildTheCpuCanRun() {
-    assertEquals("-avx512", Nd4jBinary.forFlags(AVX512));
-    assertEquals("-avx2", Nd4jBinary.forFlags(Set.of("sse4_2", "avx2", "fma", "avx512f")), "partial AVX-512 is not enough");
+    assertEquals("-onednn-avx512", Nd4jBinary.forFlags(AVX512));
+    assertEquals("-onednn-avx2", Nd4jBinary.forFlags(Set.of("sse4_2", "avx2", "fma", "avx512f")), "partial AVX-512 is not enough");
     assertEquals("", Nd4jBinary.forFlags(Set.of("sse4_2", "avx")), "no AVX2: the portable build");
     assertEquals("", Nd4jBinary.forFlags(Set.of()));
   }
 
   @Test
   void aBuildNamedInTheJvmOptionsWins() {
-    assertEquals("-avx512", Nd4jBinary.choose(null, AVX512));
+    assertEquals("-onednn-avx512", Nd4jBinary.choose(null, AVX512));
     assertEquals("", Nd4jBinary.choose("", AVX512), "an empty override forces the portable build");
     assertEquals("-avx2", Nd4jBinary.choose("-avx2", AVX512));
   }
