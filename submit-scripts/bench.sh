@@ -149,35 +149,32 @@ done
 # --- 1b. what each change bought -------------------------------------------------------------------------
 lever() { # lever LABEL JAVA-OPTIONS... -- BENCH-TRAIN-OPTIONS...: one bench-train JSON line (empty when it failed)
   local label="$1"; shift
-  local jopts=() cp="$jobs_cp" envs=()
+  local jopts=() envs=()
   while [ "$1" != -- ]; do
     case "$1" in env:-*) envs+=(-u "${1#env:-}") ;; *) jopts+=("$1") ;; esac
     shift
   done
   shift
-  for o in "${jopts[@]}"; do
-    case "$o" in -Dorg.bytedeco.javacpp.platform.extension=-onednn*) cp="$cp:$m2/nd4j-native-$version-linux-x86_64${o#*=}.jar" ;; esac
-  done
   echo "bench: lever '$label'" >&2
-  env "${envs[@]}" java $opens $memcap "${jopts[@]}" -cp "$cp" io.mishbench.jobs.Main bench-train --resolution 224 --classes 1000 \
+  env "${envs[@]}" java $opens $memcap "${jopts[@]}" -cp "$jobs_cp" io.mishbench.jobs.Main bench-train --resolution 224 --classes 1000 \
     --warmup "$big_warmup" --steps "$big_steps" "$@" 2>/dev/null | json_lines | tail -1 || true
 }
-onednn=-onednn-avx512
-[ "$avx512" = none ] && onednn=-onednn
-[ -f "$m2/nd4j-native-$version-linux-x86_64$onednn.jar" ] ||
-  mvn -B -q dependency:get -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64$onednn" -Dtransitive=false || true
+# the bundled builds for this CPU: with oneDNN (the default Nd4jBinary picks) and without
+plain=-avx512 onednn=-onednn-avx512
+if [ "$avx512" = none ]; then plain=-avx2 onednn=-onednn-avx2; fi
+without="-Dorg.bytedeco.javacpp.platform.extension=$plain"
 # label|java options|batch; the first row is the ratio's base
 while IFS='|' read -r label jopt batch; do
   read -ra jo <<<"$jopt"
   printf '%s\t%s\t%s\n' "$label" "$batch" "$(lever "$label" "${jo[@]}" -- --model resnet50 --activation mish --batch "$batch")" \
     >> "$work/levers.tsv"
 done <<EOF2
-DL4J's convolution and batch norm (before)|-Dmishbench.convolution.dl4j=true -Dmishbench.batchnorm.dl4j=true|16
-GEMM convolution, DL4J's batch norm|-Dmishbench.batchnorm.dl4j=true|16
-GEMM convolution and fused batch norm (the default)|-Dmishbench.none=true|16
-GEMM convolution and fused batch norm, batch 32|-Dmishbench.none=true|32
+DL4J's convolution and batch norm, ND4J $plain build (before)|$without -Dmishbench.convolution.dl4j=true -Dmishbench.batchnorm.dl4j=true|16
+GEMM convolution, DL4J's batch norm, ND4J $plain build|$without -Dmishbench.batchnorm.dl4j=true|16
+GEMM convolution and fused batch norm, ND4J $plain build|$without|16
+GEMM convolution and fused batch norm, ND4J $plain build, batch 32|$without|32
 ND4J $onednn build: oneDNN's convolution and batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn -Dmishbench.batchnorm.dl4j=true|16
-ND4J $onednn build: oneDNN's convolution, fused batch norm|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
+ND4J $onednn build: oneDNN's large convolutions, fused batch norm (the default)|-Dorg.bytedeco.javacpp.platform.extension=$onednn|16
 one matrix product per image at every map size (no minibatch-wide products for small maps)|-Dmishbench.convolution.per-image=true|16
 activations not fused into batch norm and sums (separate ActivationLayers)|-Dmishbench.activation.unfused=true|16
 glibc's malloc defaults (no GLIBC_TUNABLES)|env:-GLIBC_TUNABLES|16
@@ -282,7 +279,7 @@ fi
 # --- --all: ND4J CPU binaries ---------------------------------------------------------------------------
 if $all; then
   for v in "${variants[@]}"; do
-    # the three non-oneDNN builds are in the job jar; the oneDNN ones are fetched for the comparison only
+    # the job jar bundles all but the portable oneDNN build (-onednn), which is fetched for the comparison only
     [ -f "$m2/nd4j-native-$version-linux-x86_64$v.jar" ] ||
       mvn -B -q dependency:get -Dartifact="org.nd4j:nd4j-native:$version:jar:linux-x86_64$v" -Dtransitive=false
   done

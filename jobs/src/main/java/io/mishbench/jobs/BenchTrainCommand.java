@@ -3,6 +3,7 @@ package io.mishbench.jobs;
 import io.mishbench.bench.JsonLine;
 import io.mishbench.model.ModelSpec;
 import io.mishbench.model.ModelZoo;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -130,9 +131,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       b[i] = timedFit(pair, data);
       ratio[i] = b[i] / a[i];
     }
-    double sa = java.util.Arrays.stream(a).sum();
-    double sb = java.util.Arrays.stream(b).sum();
-    java.util.Arrays.sort(ratio);
+    double sa = Arrays.stream(a).sum();
+    double sb = Arrays.stream(b).sum();
+    Arrays.sort(ratio);
     double median = steps % 2 == 1 ? ratio[steps / 2] : (ratio[steps / 2 - 1] + ratio[steps / 2]) / 2;
     spec.commandLine().getOut().println(new JsonLine().put("model", model).put("activation", modelSpec.activation())
         .put("resolution", resolution).put("batch", batch).put("steps", steps).put("params", first.numParams())

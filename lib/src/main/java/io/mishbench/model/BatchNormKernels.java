@@ -50,33 +50,33 @@ final class BatchNormKernels {
     });
   }
 
-  /** {@code out = a[ch] * x + b[ch]} for every element of channel ch. */
-  static void affine(ByteBuffer x, ByteBuffer out, int n, int c, int p, float[] a, float[] b) {
+  /**
+   * {@code out = a[ch] * x + b[ch]} for every element of channel ch, then {@code out = f(out)} when
+   * {@code f} is not null: batch norm and the activation after it in one pass, each plane activated
+   * while it is still in cache.
+   */
+  static void affine(ByteBuffer x, ByteBuffer out, int n, int c, int p, float[] a, float[] b, StableActivation f) {
     IntStream.range(0, n * c).parallel().forEach(plane -> {
       int ch = plane % c;
-      if (VECTOR) {
-        Vec.affine(x, out, plane * p, p, a[ch], b[ch]);
-      } else {
-        Scalar.affine(x, out, plane * p, p, a[ch], b[ch]);
+      affinePlane(x, out, plane * p, p, a[ch], b[ch]);
+      if (f != null) {
+        f.forwardFloats(out, plane * p, (plane + 1) * p);
       }
     });
   }
 
-  /**
-   * {@code out = f(a[ch] * x + b[ch])}: batch norm and the activation after it in one pass, each plane
-   * activated while it is still in cache.
-   */
-  static void affineActivate(ByteBuffer x, ByteBuffer out, int n, int c, int p, float[] a, float[] b,
-      StableActivation f) {
-    IntStream.range(0, n * c).parallel().forEach(plane -> {
-      int ch = plane % c;
-      if (VECTOR) {
-        Vec.affine(x, out, plane * p, p, a[ch], b[ch]);
-      } else {
-        Scalar.affine(x, out, plane * p, p, a[ch], b[ch]);
-      }
-      f.forwardFloats(out, plane * p, (plane + 1) * p);
-    });
+  private static void affinePlane(ByteBuffer x, ByteBuffer out, int at, int p, float a, float b) {
+    if (VECTOR) {
+      Vec.affine(x, out, at, p, a, b);
+    } else {
+      Scalar.affine(x, out, at, p, a, b);
+    }
+  }
+
+  /** Per channel: sum of dy, and sum of dy * (x - mean). */
+  static void gradientSums(ByteBuffer dy, ByteBuffer x, int n, int c, int p, double[] mean, double[] sumDy,
+      double[] sumDyXmu) {
+    channelSums(dy, x, n, c, p, mean, sumDy, sumDyXmu, null);
   }
 
   /**
@@ -86,50 +86,40 @@ final class BatchNormKernels {
    */
   static void activationGradientSums(ByteBuffer dy, ByteBuffer x, ByteBuffer dz, int n, int c, int p, float[] a,
       float[] b, StableActivation f, double[] mean, double[] sumDz, double[] sumDzXmu) {
-    IntStream.range(0, c).parallel().forEach(ch -> {
-      double s = 0;
-      double sx = 0;
-      float m = (float) mean[ch];
-      for (int i = 0; i < n; i++) {
-        int at = (i * c + ch) * p;
-        if (VECTOR) {
-          Vec.affine(x, dz, at, p, a[ch], b[ch]);
-        } else {
-          Scalar.affine(x, dz, at, p, a[ch], b[ch]);
-        }
-        f.backwardFloats(dz, dy, at, at + p);
-        if (VECTOR) {
-          s += Vec.sum(dz, at, p);
-          sx += Vec.sumProductDeviation(dz, x, at, p, m);
-        } else {
-          s += Scalar.sum(dz, at, p);
-          sx += Scalar.sumProductDeviation(dz, x, at, p, m);
-        }
-      }
-      sumDz[ch] = s;
-      sumDzXmu[ch] = sx;
+    channelSums(dz, x, n, c, p, mean, sumDz, sumDzXmu, (ch, at) -> {
+      affinePlane(x, dz, at, p, a[ch], b[ch]);
+      f.backwardFloats(dz, dy, at, at + p);
     });
   }
 
-  /** Per channel: sum of dy, and sum of dy * (x - mean). */
-  static void gradientSums(ByteBuffer dy, ByteBuffer x, int n, int c, int p, double[] mean, double[] sumDy,
-      double[] sumDyXmu) {
+  /** What to do to a plane (channel, first element) before it is summed. */
+  @FunctionalInterface
+  private interface PlaneStep {
+    void run(int ch, int at);
+  }
+
+  /** Per channel, over its planes: sum of g and of g * (x - mean), each plane first given to {@code before} if any. */
+  private static void channelSums(ByteBuffer g, ByteBuffer x, int n, int c, int p, double[] mean, double[] sumG,
+      double[] sumGXmu, PlaneStep before) {
     IntStream.range(0, c).parallel().forEach(ch -> {
       double s = 0;
       double sx = 0;
       float m = (float) mean[ch];
       for (int i = 0; i < n; i++) {
         int at = (i * c + ch) * p;
+        if (before != null) {
+          before.run(ch, at);
+        }
         if (VECTOR) {
-          s += Vec.sum(dy, at, p);
-          sx += Vec.sumProductDeviation(dy, x, at, p, m);
+          s += Vec.sum(g, at, p);
+          sx += Vec.sumProductDeviation(g, x, at, p, m);
         } else {
-          s += Scalar.sum(dy, at, p);
-          sx += Scalar.sumProductDeviation(dy, x, at, p, m);
+          s += Scalar.sum(g, at, p);
+          sx += Scalar.sumProductDeviation(g, x, at, p, m);
         }
       }
-      sumDy[ch] = s;
-      sumDyXmu[ch] = sx;
+      sumG[ch] = s;
+      sumGXmu[ch] = sx;
     });
   }
 

@@ -100,96 +100,86 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
     return fast(x) && (activation() == null || fusedActivation() != null);
   }
 
+  /** The input seen as [N, C, P] (P = H x W), its channels checked against the configuration. */
+  private record Planes(int n, int c, int p) {}
+
+  private Planes planes() {
+    Planes g = new Planes((int) input.size(0), (int) input.size(1), (int) (input.size(2) * input.size(3)));
+    if (g.c() != layerConf().getNOut()) {
+      throw new IllegalArgumentException(layerId() + ": input has " + g.c() + " channels, expected " + layerConf().getNOut());
+    }
+    return g;
+  }
+
   /**
-   * Inference with the running statistics: {@code f(gamma (x - mean) / sqrt(var + eps) + beta)} in one
-   * pass ({@link BatchNormKernels#affine}, {@link BatchNormKernels#affineActivate}). DL4J's own
-   * inference keeps x - mean and the normalised values in two arrays it detaches from the workspace,
-   * fresh memory on every call.
+   * {@code f(gamma (x - mean) / sqrt(var + eps) + beta)} in one pass into a new activations array
+   * ({@link BatchNormKernels#affine}); fills {@code invStd} and the per-channel scale {@code a} and shift
+   * {@code b} it used.
+   */
+  private INDArray normalise(ByteBuffer x, Planes g, double[] mean, double[] var, double[] invStd, float[] a, float[] b,
+      LayerWorkspaceMgr mgr) {
+    double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
+    double[] beta = values(getParam(BatchNormalizationParamInitializer.BETA));
+    double eps = layerConf().getEps();
+    for (int ch = 0; ch < g.c(); ch++) {
+      invStd[ch] = 1 / Math.sqrt(var[ch] + eps);
+      a[ch] = (float) (gamma[ch] * invStd[ch]);
+      b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
+    }
+    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
+    BatchNormKernels.affine(x, BatchNormKernels.bytes(out), g.n(), g.c(), g.p(), a, b, fusedActivation());
+    fastPasses++;
+    return out;
+  }
+
+  /**
+   * Inference with the running statistics, one pass ({@link #normalise}). DL4J's own inference keeps
+   * x - mean and the normalised values in two arrays it detaches from the workspace, fresh memory on
+   * every call.
    */
   private INDArray infer(LayerWorkspaceMgr mgr) {
     assertInputSet(false);
-    int n = (int) input.size(0);
-    int c = (int) input.size(1);
-    int p = (int) (input.size(2) * input.size(3));
-    if (c != layerConf().getNOut()) {
-      throw new IllegalArgumentException(layerId() + ": input has " + c + " channels, expected " + layerConf().getNOut());
-    }
+    Planes g = planes();
     double[] mean = values(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
     double[] var;
     if (layerConf().isUseLogStd()) {
       var = values(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
-      for (int ch = 0; ch < c; ch++) {
+      for (int ch = 0; ch < g.c(); ch++) {
         double std = Math.pow(10, var[ch]);
         var[ch] = std * std;
       }
     } else {
       var = values(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
     }
-    double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
-    double[] beta = values(getParam(BatchNormalizationParamInitializer.BETA));
-    float[] a = new float[c];
-    float[] b = new float[c];
-    for (int ch = 0; ch < c; ch++) {
-      double scale = gamma[ch] / Math.sqrt(var[ch] + layerConf().getEps());
-      a[ch] = (float) scale;
-      b[ch] = (float) (beta[ch] - mean[ch] * scale);
-    }
     INDArray in = dense(input) ? input : mgr.dup(ArrayType.FF_WORKING_MEM, input, 'c');
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
-    StableActivation f = fusedActivation();
-    if (f == null) {
-      BatchNormKernels.affine(BatchNormKernels.bytes(in), BatchNormKernels.bytes(out), n, c, p, a, b);
-    } else {
-      BatchNormKernels.affineActivate(BatchNormKernels.bytes(in), BatchNormKernels.bytes(out), n, c, p, a, b, f);
-    }
-    fastPasses++;
-    return out;
+    return normalise(BatchNormKernels.bytes(in), g, mean, var, new double[g.c()], new float[g.c()], new float[g.c()], mgr);
   }
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
     last = null;
-    if (!training && fused(input)) {
+    boolean fused = fused(input);
+    if (fused && !training) {
       return infer(mgr);
     }
-    if (!training || !fused(input)) {
+    if (!fused) {
       INDArray z = super.activate(training, mgr);
       IActivation f = activation();
       return f == null ? z : f.getActivation(z, training);
     }
     assertInputSet(false);
-    int n = (int) input.size(0);
-    int c = (int) input.size(1);
-    int p = (int) (input.size(2) * input.size(3));
-    if (c != layerConf().getNOut()) {
-      throw new IllegalArgumentException(layerId() + ": input has " + c + " channels, expected " + layerConf().getNOut());
-    }
-    double[] mean = new double[c];
-    double[] var = new double[c];
+    Planes g = planes();
+    double[] mean = new double[g.c()];
+    double[] var = new double[g.c()];
     // kept for the backward pass: DL4J's batch norm keeps its x - mean and xhat in the same workspace
     INDArray in = dense(input) ? input : mgr.dup(ArrayType.INPUT, input, 'c');
     ByteBuffer x = BatchNormKernels.bytes(in);
-    BatchNormKernels.stats(x, n, c, p, mean, var);
-    double[] gamma = values(getParam(BatchNormalizationParamInitializer.GAMMA));
-    double[] beta = values(getParam(BatchNormalizationParamInitializer.BETA));
-    double eps = layerConf().getEps();
-    double[] invStd = new double[c];
-    float[] a = new float[c];
-    float[] b = new float[c];
-    for (int ch = 0; ch < c; ch++) {
-      invStd[ch] = 1 / Math.sqrt(var[ch] + eps);
-      a[ch] = (float) (gamma[ch] * invStd[ch]);
-      b[ch] = (float) (beta[ch] - mean[ch] * gamma[ch] * invStd[ch]);
-    }
-    INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
-    StableActivation f = fusedActivation();
-    if (f == null) {
-      BatchNormKernels.affine(x, BatchNormKernels.bytes(out), n, c, p, a, b);
-    } else {
-      BatchNormKernels.affineActivate(x, BatchNormKernels.bytes(out), n, c, p, a, b, f);
-    }
+    BatchNormKernels.stats(x, g.n(), g.c(), g.p(), mean, var);
+    double[] invStd = new double[g.c()];
+    float[] a = new float[g.c()];
+    float[] b = new float[g.c()];
+    INDArray out = normalise(x, g, mean, var, invStd, a, b, mgr);
     last = new Stats(input, in, mean, var, invStd, a, b);
-    fastPasses++;
     return out;
   }
 

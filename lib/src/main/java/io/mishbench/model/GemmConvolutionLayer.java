@@ -1,5 +1,7 @@
 package io.mishbench.model;
 
+import java.nio.ByteBuffer;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,6 +15,7 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.convolution.Convolution;
@@ -38,7 +41,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class GemmConvolutionLayer extends ConvolutionLayer {
 
-  public GemmConvolutionLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
+  public GemmConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
 
@@ -156,7 +159,7 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
   /** Whether this call multiplies the whole minibatch at once ({@link #BATCHED_BELOW_POSITIONS}). */
   private boolean batched(Geometry g) {
     return !perImage && g.n > 1 && g.p() < BATCHED_BELOW_POSITIONS && (!g.pointwise() || g.sh == 1 && g.sw == 1)
-        && input.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+        && input.dataType() == DataType.FLOAT
         && (long) Math.max(g.k(), g.o) * g.n * g.p() * 4 <= Integer.MAX_VALUE;
   }
 
@@ -165,10 +168,10 @@ public class GemmConvolutionLayer extends ConvolutionLayer {
    * consecutive floats, in parallel.
    */
   static void swapOuter(INDArray src, INDArray dst, int a, int b, int p) {
-    java.nio.ByteBuffer from = BatchNormKernels.bytes(src);
-    java.nio.ByteBuffer to = BatchNormKernels.bytes(dst);
+    ByteBuffer from = BatchNormKernels.bytes(src);
+    ByteBuffer to = BatchNormKernels.bytes(dst);
     int row = p * 4;
-    java.util.stream.IntStream.range(0, a * b).parallel().forEach(r -> {
+    IntStream.range(0, a * b).parallel().forEach(r -> {
       int i = r / b;
       int j = r % b;
       to.put((j * a + i) * row, from, r * row, row);

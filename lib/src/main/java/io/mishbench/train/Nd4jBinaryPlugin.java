@@ -38,11 +38,12 @@ public final class Nd4jBinaryPlugin implements SparkPlugin {
         String ext = Nd4jBinary.selectForThisCpu();
         log.info("executor {} on {}: ND4J CPU build {} ({})", ctx.executorID(), Provenance.host(),
             ext.isEmpty() ? "portable x86-64" : ext, given ? "already set: by its JVM options, or in local mode by the driver" : "chosen for this CPU");
-        int threads = Nd4jThreads.forExecutor(ctx.conf(), Runtime.getRuntime().availableProcessors());
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Nd4jThreads.forExecutor(ctx.conf(), cores);
         Nd4jThreads.apply(threads);
-        log.info("executor {}: {} thread(s) per ND4J operation ({} {}, spark.task.cpus {})", ctx.executorID(), threads,
-            ctx.conf().contains(Nd4jThreads.PROPERTY) ? Nd4jThreads.PROPERTY : "executor cores",
-            Nd4jThreads.executorCores(ctx.conf(), Runtime.getRuntime().availableProcessors()), ctx.conf().get("spark.task.cpus", "1"));
+        log.info("executor {}: {} thread(s) per ND4J operation (executor cores {}, spark.task.cpus {}{})", ctx.executorID(),
+            threads, Nd4jThreads.executorCores(ctx.conf(), cores), ctx.conf().get("spark.task.cpus", "1"),
+            ctx.conf().contains(Nd4jThreads.PROPERTY) ? ", set by " + Nd4jThreads.PROPERTY : "");
       }
     };
   }

@@ -1,5 +1,6 @@
 package io.mishbench.model;
 
+import static io.mishbench.model.Tolerance.maxRelative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,11 +79,6 @@ class AddActivationTest {
     ComputationGraph net = new ComputationGraph(conf(activation, fused, inputs, type, size));
     net.init();
     return net;
-  }
-
-  private static double maxRelative(INDArray expected, INDArray actual) {
-    double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
-    return expected.sub(actual).amaxNumber().doubleValue() / scale;
   }
 
   @ParameterizedTest(name = "{0} inputs")

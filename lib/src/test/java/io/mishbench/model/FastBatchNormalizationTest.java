@@ -1,5 +1,6 @@
 package io.mishbench.model;
 
+import static io.mishbench.model.Tolerance.maxRelative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,11 +57,6 @@ class FastBatchNormalizationTest {
     MultiLayerNetwork net = new MultiLayerNetwork(conf(fast, logStd, size));
     net.init();
     return net;
-  }
-
-  private static double maxRelative(INDArray expected, INDArray actual) {
-    double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
-    return expected.sub(actual).amaxNumber().doubleValue() / scale;
   }
 
   @ParameterizedTest(name = "useLogStd {0}")

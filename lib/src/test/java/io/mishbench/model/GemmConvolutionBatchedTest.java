@@ -1,5 +1,6 @@
 package io.mishbench.model;
 
+import static io.mishbench.model.Tolerance.maxRelative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,11 +58,6 @@ class GemmConvolutionBatchedTest {
         System.setProperty(GemmConvolutionLayer.PER_IMAGE_PROPERTY, before);
       }
     }
-  }
-
-  private static double maxRelative(INDArray expected, INDArray actual) {
-    double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
-    return expected.sub(actual).amaxNumber().doubleValue() / scale;
   }
 
   @ParameterizedTest(name = "{0} -> {1} channels, kernel {2}, stride {3}, {4}x{4}, bias {5}, batched {6}")
